@@ -1,0 +1,413 @@
+import {ActiveCapture} from './active-capture.js';
+import {AudioRing} from './audio-ring.js';
+import type {AudioSource} from './audio-source.js';
+import type {CaptureSinkFactory} from './capture-sink.js';
+import type {EngineEvent, EngineEventListener} from './engine-events.js';
+import type {CaptureStatus, EngineSnapshot, FinishedCapture} from './engine-snapshot.js';
+import {LevelMeter, type ChannelReading} from './level-meter.js';
+import {checkSilenceGate, defaultSilenceGate, type SilenceGateOptions} from './silence-gate.js';
+import {framesToSeconds, secondsToFrames, type EpochMs, type Frames, type Seconds} from './units.js';
+
+export type AudioEngineOptions = {
+	readonly source: AudioSource;
+	/** Length of the pre-roll ring. @default 13 */
+	readonly bufferSeconds?: Seconds;
+	readonly silenceGate?: SilenceGateOptions;
+	/** Makes the file (and its session record) for each capture. */
+	readonly openCapture: CaptureSinkFactory;
+	/** How often the ring drains the source. @default 20 */
+	readonly drainIntervalMs?: number;
+	/** How often the snapshot (meters, fill) is refreshed for viewers. @default 50 (20 fps) */
+	readonly publishIntervalMs?: number;
+};
+
+/** What a trigger did. */
+export type TriggerResult =
+	| {readonly ok: true; readonly action: 'started'; readonly capture: Extract<CaptureStatus, {kind: 'recording'}>}
+	| {readonly ok: true; readonly action: 'stopped'; readonly capture: FinishedCapture}
+	| {readonly ok: false; readonly reason: string};
+
+const silentReading: ChannelReading = {peak: Number.NEGATIVE_INFINITY, rms: Number.NEGATIVE_INFINITY, clipped: false};
+
+/**
+ * Keeps the last `bufferSeconds` of the source in a ring and turns triggers into captures that begin in
+ * the past. Everything runs on the JavaScript thread from one drain timer: the real-time thread only
+ * fills the native ring, so the seam between pre-roll and live audio is a drain boundary and exact.
+ *
+ * A plain store (`subscribe`/`getSnapshot`) for viewers, events for log lines; no UI imports.
+ */
+export class AudioEngine {
+	readonly bufferSeconds: Seconds;
+	readonly #gate: SilenceGateOptions;
+	readonly #openCapture: CaptureSinkFactory;
+	readonly #publishIntervalMs: number;
+	#source: AudioSource;
+	#ring: AudioRing;
+	#meter: LevelMeter;
+	#readBuffer: Float32Array;
+	#levels: readonly ChannelReading[];
+	#active: ActiveCapture | undefined;
+	/** A start waiting for its file to open: dispose must let it finish, then stop it. */
+	#starting: Promise<TriggerResult> | undefined;
+	/** Captures stopped but still finishing on disk: dispose waits for them. */
+	readonly #finishing = new Set<Promise<unknown>>();
+	#lastCapture: FinishedCapture | undefined;
+	#lastRefusal: EngineSnapshot['lastRefusal'];
+	#stoppedReason: string | undefined;
+	#sessionDir: string | undefined;
+	#seenXruns = 0;
+	#seenDropped: Frames = 0;
+	#timer: NodeJS.Timeout | undefined;
+	#lastPublish = 0;
+	#snapshot: EngineSnapshot;
+	readonly #listeners = new Set<() => void>();
+	readonly #eventListeners = new Set<EngineEventListener>();
+	#disposed = false;
+
+	constructor(options: AudioEngineOptions) {
+		const bufferSeconds = options.bufferSeconds ?? 13;
+		if (!(bufferSeconds > 0) || !Number.isFinite(bufferSeconds)) {
+			throw new RangeError(`bufferSeconds must be a positive number of seconds, got ${bufferSeconds}`);
+		}
+		this.bufferSeconds = bufferSeconds;
+		this.#gate = options.silenceGate ?? defaultSilenceGate;
+		this.#openCapture = options.openCapture;
+		this.#publishIntervalMs = options.publishIntervalMs ?? 50;
+		this.#source = options.source;
+		this.#ring = this.#makeRing();
+		this.#meter = new LevelMeter(this.#source.channels);
+		this.#readBuffer = this.#makeReadBuffer();
+		this.#levels = this.#silentLevels();
+		this.#snapshot = this.#buildSnapshot();
+		const drainIntervalMs = options.drainIntervalMs ?? 20;
+		this.#timer = setInterval(() => {
+			this.drain();
+		}, drainIntervalMs);
+	}
+
+	get source(): AudioSource {
+		return this.#source;
+	}
+
+	/** Next slot the ring writes, for inspection and tests. */
+	get writePtr(): Frames {
+		return this.#ring.writePtr;
+	}
+
+	/** Frames of pre-roll the ring holds now. */
+	get bufferFilled(): Frames {
+		return this.#ring.bufferFilled;
+	}
+
+	get recording(): boolean {
+		return this.#active !== undefined;
+	}
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	};
+
+	getSnapshot = (): EngineSnapshot => this.#snapshot;
+
+	onEvent(listener: EngineEventListener): () => void {
+		this.#eventListeners.add(listener);
+		return () => this.#eventListeners.delete(listener);
+	}
+
+	/** Tells viewers where captures go (the app creates the session on the first capture). */
+	setSessionDir(dir: string | undefined): void {
+		this.#sessionDir = dir;
+		this.#publish();
+	}
+
+	/**
+	 * Moves everything the source has into the ring (and into an open capture). The timer calls it; tests
+	 * and the trigger call it too so that a trigger's pre-roll includes the very latest frames.
+	 */
+	drain(): void {
+		if (this.#disposed || this.#stoppedReason !== undefined) {
+			return;
+		}
+		const source = this.#source;
+		const capacity = this.#readBuffer.length / source.channels;
+		for (;;) {
+			const frames = source.read(this.#readBuffer);
+			if (frames > 0) {
+				this.#ring.write(this.#readBuffer, frames);
+				this.#meter.add(this.#readBuffer, frames);
+				this.#active?.append(this.#readBuffer, frames);
+			}
+			if (frames < capacity) {
+				break;
+			}
+		}
+		this.#checkSource();
+		const now = Date.now();
+		if (now - this.#lastPublish >= this.#publishIntervalMs) {
+			this.#levels = this.#meter.take() ?? this.#levels;
+			this.#publish(now);
+		}
+	}
+
+	/** Starts a capture when idle, stops it when recording. */
+	async toggle(): Promise<TriggerResult> {
+		return this.#active ? this.stop() : this.start();
+	}
+
+	/** Starts a capture whose first frame is the oldest frame in the ring. */
+	async start(): Promise<TriggerResult> {
+		const starting = this.#start();
+		this.#starting = starting;
+		try {
+			return await starting;
+		} finally {
+			if (this.#starting === starting) {
+				this.#starting = undefined;
+			}
+		}
+	}
+
+	async #start(): Promise<TriggerResult> {
+		if (this.#disposed) {
+			return {ok: false, reason: 'the recorder is shutting down'};
+		}
+		if (this.#active) {
+			return {ok: false, reason: 'already recording: stop the current capture first'};
+		}
+		if (this.#stoppedReason !== undefined) {
+			return this.#refuse(`no audio source: ${this.#stoppedReason}`);
+		}
+		this.drain();
+		const source = this.#source;
+		const verdict = checkSilenceGate(this.#ring, source.sampleRate, source.portNames, this.#gate);
+		if (!verdict.allowed) {
+			return this.#refuse(verdict.reason);
+		}
+		const prerollFrames = this.#ring.bufferFilled;
+		const capture = new ActiveCapture(
+			{
+				sampleRate: source.sampleRate,
+				channels: source.channels,
+				startedAt: source.frameTime(this.#ring.oldestFrame),
+				triggeredAt: Date.now(),
+				prerollFrames,
+			},
+			this.#ring.copyLast(prerollFrames),
+			source.stats().droppedFrames,
+		);
+		this.#active = capture;
+		this.#lastRefusal = undefined;
+		try {
+			capture.attach(await this.#openCapture(capture.start));
+		} catch (error) {
+			this.#active = undefined;
+			const reason = `could not open the capture file: ${errorMessage(error)}`;
+			this.#emit({type: 'capture-failed', reason, path: undefined});
+			this.#publish();
+			return {ok: false, reason};
+		}
+		const status = this.#captureStatus();
+		if (status.kind !== 'recording') {
+			throw new Error('unreachable: capture vanished while opening');
+		}
+		this.#emit({type: 'capture-started', capture: status});
+		this.#publish();
+		if (capture.stopRequested) {
+			return this.stop();
+		}
+		return {ok: true, action: 'started', capture: status};
+	}
+
+	/** Ends the open capture at the current drain boundary and waits until its file is final. */
+	async stop(): Promise<TriggerResult> {
+		const capture = this.#active;
+		if (!capture) {
+			return {ok: false, reason: 'not recording'};
+		}
+		if (!capture.sink) {
+			// Still opening: `start` stops it as soon as the file exists.
+			capture.requestStop();
+			return {ok: false, reason: 'the capture is still opening; it will stop right after'};
+		}
+		this.drain();
+		return this.#stopNow(capture);
+	}
+
+	async #stopNow(capture: ActiveCapture): Promise<TriggerResult> {
+		this.#active = undefined;
+		this.#publish();
+		const finishing = this.#finish(capture);
+		this.#finishing.add(finishing);
+		try {
+			return await finishing;
+		} finally {
+			this.#finishing.delete(finishing);
+		}
+	}
+
+	/** Swaps in a new source (after the JACK server came back); the old pre-roll is dropped. */
+	replaceSource(source: AudioSource): void {
+		const old = this.#source;
+		this.#source = source;
+		if (old !== source) {
+			old.dispose();
+		}
+		this.#ring = this.#makeRing();
+		this.#meter = new LevelMeter(source.channels);
+		this.#readBuffer = this.#makeReadBuffer();
+		this.#levels = this.#silentLevels();
+		this.#stoppedReason = undefined;
+		this.#seenXruns = 0;
+		this.#seenDropped = 0;
+		this.#emit({type: 'source-started', name: source.name});
+		this.#publish();
+	}
+
+	/** Finalizes an open capture, stops the timer and releases the source. Idempotent. */
+	async dispose(): Promise<void> {
+		if (this.#disposed) {
+			await Promise.allSettled(this.#finishing);
+			return;
+		}
+		// Take what the source still holds, so a capture ends at the moment of quitting.
+		this.drain();
+		this.#disposed = true;
+		if (this.#starting) {
+			this.#active?.requestStop();
+			await this.#starting;
+		}
+		if (this.#active?.sink) {
+			await this.#stopNow(this.#active);
+		}
+		clearInterval(this.#timer);
+		this.#timer = undefined;
+		await Promise.allSettled(this.#finishing);
+		this.#source.dispose();
+		this.#listeners.clear();
+	}
+
+	async #finish(capture: ActiveCapture): Promise<TriggerResult> {
+		const sink = capture.sink!;
+		const {start} = capture;
+		const droppedFrames = this.#source.stats().droppedFrames - capture.droppedAtStart;
+		try {
+			await sink.finish({frames: capture.frames, droppedFrames, endedAt: Date.now()});
+		} catch (error) {
+			const reason = `capture ${sink.index} could not be finished: ${errorMessage(error)}`;
+			this.#emit({type: 'capture-failed', reason, path: sink.path});
+			this.#publish();
+			return {ok: false, reason};
+		}
+		const finished: FinishedCapture = {
+			index: sink.index,
+			path: sink.path,
+			startedAt: start.startedAt,
+			frames: capture.frames,
+			duration: framesToSeconds(capture.frames, start.sampleRate),
+			prerollFrames: start.prerollFrames,
+			droppedFrames,
+		};
+		this.#lastCapture = finished;
+		this.#emit({type: 'capture-saved', capture: finished});
+		this.#publish();
+		return {ok: true, action: 'stopped', capture: finished};
+	}
+
+	#refuse(reason: string): TriggerResult {
+		this.#lastRefusal = {reason, at: Date.now()};
+		this.#emit({type: 'capture-refused', reason});
+		this.#publish();
+		return {ok: false, reason};
+	}
+
+	#checkSource(): void {
+		const stats = this.#source.stats();
+		if (stats.xruns !== this.#seenXruns) {
+			this.#seenXruns = stats.xruns;
+			this.#emit({type: 'xrun', total: stats.xruns});
+		}
+		if (stats.droppedFrames !== this.#seenDropped) {
+			this.#emit({type: 'frames-dropped', frames: stats.droppedFrames - this.#seenDropped, total: stats.droppedFrames});
+			this.#seenDropped = stats.droppedFrames;
+		}
+		if (stats.shutdownReason !== undefined && this.#stoppedReason === undefined) {
+			this.#stoppedReason = stats.shutdownReason;
+			this.#emit({type: 'source-stopped', reason: stats.shutdownReason});
+			// The audio that made it is kept: finish the open capture right away.
+			if (this.#active?.sink) {
+				void this.stop();
+			}
+			this.#publish();
+		}
+	}
+
+	#captureStatus(): CaptureStatus {
+		const capture = this.#active;
+		if (!capture?.sink) {
+			return {kind: 'idle'};
+		}
+		return {
+			kind: 'recording',
+			index: capture.sink.index,
+			path: capture.sink.path,
+			startedAt: capture.start.startedAt,
+			triggeredAt: capture.start.triggeredAt,
+			prerollFrames: capture.start.prerollFrames,
+			frames: capture.frames,
+		};
+	}
+
+	#publish(now: EpochMs = Date.now()): void {
+		this.#lastPublish = now;
+		this.#snapshot = this.#buildSnapshot();
+		for (const listener of this.#listeners) {
+			listener();
+		}
+	}
+
+	#buildSnapshot(): EngineSnapshot {
+		const source = this.#source;
+		const stats = source.stats();
+		return {
+			source: {
+				kind: source.kind,
+				name: source.name,
+				sampleRate: source.sampleRate,
+				periodFrames: source.periodFrames,
+				status: this.#stoppedReason === undefined ? 'running' : 'stopped',
+				message: this.#stoppedReason,
+			},
+			bufferSeconds: this.bufferSeconds,
+			bufferFilledSeconds: framesToSeconds(this.#ring.bufferFilled, source.sampleRate),
+			levels: this.#levels.map((reading, channel) => ({port: source.portNames[channel] ?? `in_${channel + 1}`, ...reading})),
+			capture: this.#captureStatus(),
+			lastRefusal: this.#lastRefusal,
+			lastCapture: this.#lastCapture,
+			xruns: stats.xruns,
+			droppedFrames: stats.droppedFrames,
+			sessionDir: this.#sessionDir,
+		};
+	}
+
+	#emit(event: EngineEvent): void {
+		for (const listener of this.#eventListeners) {
+			listener(event);
+		}
+	}
+
+	#makeRing(): AudioRing {
+		return new AudioRing(secondsToFrames(this.bufferSeconds, this.#source.sampleRate), this.#source.channels);
+	}
+
+	/** Room for a second of audio per read: a stalled loop catches up in a few reads. */
+	#makeReadBuffer(): Float32Array {
+		return new Float32Array(this.#source.sampleRate * this.#source.channels);
+	}
+
+	#silentLevels(): ChannelReading[] {
+		return Array.from({length: this.#source.channels}, () => silentReading);
+	}
+}
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
