@@ -1,0 +1,38 @@
+import type {EngineEvent} from '../engine/engine-events.js';
+import {framesToSeconds} from '../engine/units.js';
+
+const number3 = (index: number): string => String(index).padStart(3, '0');
+
+/** One line per engine event, as headless mode prints it (and the TUI shows as its last notice). */
+export const eventLine = (event: EngineEvent, sampleRate: number): string | undefined => {
+	switch (event.type) {
+		case 'capture-started': {
+			const {capture} = event;
+			const preroll = framesToSeconds(capture.prerollFrames, sampleRate).toFixed(2);
+			return `capture ${number3(capture.index)} started: pre-roll ${preroll} s -> ${capture.path}`;
+		}
+		case 'capture-saved': {
+			const {capture} = event;
+			const dropped = capture.droppedFrames > 0 ? `, ${capture.droppedFrames} frames dropped` : '';
+			return `capture ${number3(capture.index)} saved: ${capture.duration.toFixed(2)} s (${capture.frames} frames${dropped}) -> ${capture.path}`;
+		}
+		case 'capture-refused': {
+			return `capture refused: ${event.reason}`;
+		}
+		case 'capture-failed': {
+			return `capture failed: ${event.reason}`;
+		}
+		case 'xrun': {
+			return `xrun reported by the JACK server (${event.total} so far)`;
+		}
+		case 'frames-dropped': {
+			return `warning: ${event.frames} frames dropped because omega13 fell behind (${event.total} so far)`;
+		}
+		case 'source-stopped': {
+			return `audio source stopped: ${event.reason}`;
+		}
+		case 'source-started': {
+			return `audio source ${event.name} started`;
+		}
+	}
+};

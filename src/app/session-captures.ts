@@ -1,0 +1,118 @@
+import type {CaptureEnd, CaptureSink, CaptureSinkFactory, CaptureStart} from '../engine/capture-sink.js';
+import {framesToSeconds} from '../engine/units.js';
+import type {SampleFormat} from '../session/sample-format.js';
+import {Session} from '../session/session.js';
+import {WavWriter} from '../session/wav-writer.js';
+
+export type SessionCapturesOptions = {
+	readonly sessionsRoot: string;
+	readonly sampleFormat: SampleFormat;
+	/** Told once the session directory exists (it is made at the first capture, not at start). */
+	readonly onSession?: (session: Session) => void;
+	/** Told when a capture's file is final, e.g. to queue it for transcription. */
+	readonly onCaptureFinished?: (session: Session, index: number) => void;
+};
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * Turns engine captures into numbered WAV files in a session directory with their records in
+ * `session.json`. The record is written as `recording` before the first frame, so a capture cut off by
+ * a crash is found and repaired at the next start.
+ */
+export class SessionCaptures {
+	readonly #options: SessionCapturesOptions;
+	#session: Promise<Session> | undefined;
+
+	constructor(options: SessionCapturesOptions) {
+		this.#options = options;
+	}
+
+	/** The session once the first capture made it. */
+	async current(): Promise<Session | undefined> {
+		return this.#session;
+	}
+
+	/** Starts a new session: the next capture goes into a new directory. */
+	renew(): void {
+		this.#session = undefined;
+	}
+
+	readonly open: CaptureSinkFactory = async (start: CaptureStart): Promise<CaptureSink> => {
+		const session = await this.#ensureSession();
+		const {index, file, path} = session.nextCapture('wav');
+		const writer = await WavWriter.create(path, {
+			sampleRate: start.sampleRate,
+			channels: start.channels,
+			sampleFormat: this.#options.sampleFormat,
+		});
+		await session.addCapture({
+			index,
+			file,
+			state: 'recording',
+			startedAt: iso(start.startedAt),
+			triggeredAt: iso(start.triggeredAt),
+			frames: 0,
+			durationSeconds: 0,
+			channels: start.channels,
+			sampleRate: start.sampleRate,
+			sampleFormat: this.#options.sampleFormat,
+			prerollFrames: start.prerollFrames,
+			droppedFrames: 0,
+		});
+		const onFinished = this.#options.onCaptureFinished;
+		return {
+			index,
+			path,
+			append: (block, frames) => {
+				writer.append(block, frames);
+			},
+			flush: async () => writer.flush(),
+			async finish(end: CaptureEnd): Promise<void> {
+				let frames = end.frames;
+				let failure: unknown;
+				try {
+					({frames} = await writer.finalize());
+				} catch (error) {
+					// Whatever reached the disk stays; the record says how much that is.
+					failure = error;
+					frames = writer.framesWritten;
+				}
+				await session.updateCapture(index, {
+					state: failure ? 'recovered' : 'complete',
+					endedAt: iso(end.endedAt),
+					frames,
+					durationSeconds: framesToSeconds(frames, start.sampleRate),
+					droppedFrames: end.droppedFrames,
+				});
+				if (failure) {
+					throw failure;
+				}
+				onFinished?.(session, index);
+			},
+		};
+	};
+
+	/** Waits for pending manifest writes. Idempotent. */
+	async dispose(): Promise<void> {
+		const session = await this.#session?.catch(() => undefined);
+		await session?.dispose();
+	}
+
+	async #ensureSession(): Promise<Session> {
+		if (!this.#session) {
+			const creating = Session.create(this.#options.sessionsRoot);
+			this.#session = creating;
+			creating.then(
+				session => this.#options.onSession?.(session),
+				() => {
+					// Let the next capture try again (the directory may be fixed by then).
+					if (this.#session === creating) {
+						this.#session = undefined;
+					}
+				},
+			);
+		}
+		return this.#session;
+	}
+}

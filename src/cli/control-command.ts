@@ -1,0 +1,65 @@
+import {NotRunningError, sendControl} from '../control/control-client.js';
+import {controlSocketPath, type ControlCommand, type StatusReport} from '../control/control-protocol.js';
+import {framesToSeconds} from '../engine/units.js';
+import {appDirs} from '../session/paths.js';
+
+export type Output = {readonly out: (line: string) => void; readonly err: (line: string) => void};
+
+/** `omega13 toggle|status|start|stop`: one request to the running instance; returns the exit code. */
+export const runControlCommand = async (
+	command: ControlCommand,
+	{jackName, json}: {jackName: string; json: boolean},
+	{out, err}: Output,
+): Promise<number> => {
+	const socketPath = controlSocketPath(appDirs().runtime, jackName);
+	try {
+		const response = await sendControl(socketPath, {command});
+		if (json) {
+			out(JSON.stringify(command === 'status' ? (response.status ?? response) : response));
+		} else if (command === 'status' && response.status) {
+			out(describeStatus(response.status));
+		} else {
+			(response.ok ? out : err)(response.ok ? response.message : `omega13: ${response.message}`);
+		}
+		return response.ok ? 0 : 1;
+	} catch (error) {
+		if (error instanceof NotRunningError && json) {
+			out(JSON.stringify({ok: false, running: false, message: error.message}));
+		}
+		err(`omega13: ${error instanceof Error ? error.message : String(error)}`);
+		return 1;
+	}
+};
+
+/** A status a person reads at a glance: state first, then the details. */
+export const describeStatus = (status: StatusReport): string => {
+	const rate = status.source.sampleRate;
+	const lines: string[] = [];
+	const {capture} = status;
+	if (capture.kind === 'recording') {
+		const elapsed = framesToSeconds(capture.frames, rate).toFixed(1);
+		const preroll = framesToSeconds(capture.prerollFrames, rate).toFixed(1);
+		lines.push(`RECORDING capture ${String(capture.index).padStart(3, '0')}: ${elapsed} s (pre-roll ${preroll} s) -> ${capture.path}`);
+	} else if (status.state === 'stopped') {
+		lines.push(`STOPPED: ${status.source.message ?? 'the audio source is gone'}`);
+	} else {
+		lines.push('IDLE');
+	}
+	lines.push(
+		`source: ${status.source.kind} "${status.source.name}" at ${rate} Hz, period ${status.source.periodFrames}; ` +
+			`pid ${status.pid}`,
+		`pre-roll: ${status.bufferFilledSeconds.toFixed(1)} / ${status.bufferSeconds} s`,
+		`session: ${status.sessionDir ?? '(created at the first capture)'}`,
+	);
+	if (status.lastCapture) {
+		const last = status.lastCapture;
+		lines.push(`last capture: ${String(last.index).padStart(3, '0')}, ${last.duration.toFixed(1)} s -> ${last.path}`);
+	}
+	if (status.lastRefusal) {
+		lines.push(`last refusal: ${status.lastRefusal.reason}`);
+	}
+	if (status.xruns > 0 || status.droppedFrames > 0) {
+		lines.push(`xruns: ${status.xruns}; dropped frames: ${status.droppedFrames}`);
+	}
+	return lines.join('\n');
+};

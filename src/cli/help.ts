@@ -1,0 +1,37 @@
+/** The help text is the specification of the command line: every flag the parser accepts is here. */
+export const helpText = `
+  omega13: always keeps the last 13 seconds; a trigger saves a file that starts in the past
+
+  Usage
+    $ omega13 [options]            the terminal UI (needs a terminal)
+    $ omega13 --headless [options] no UI: one line per event, for services and scripts
+    $ omega13 toggle               start a capture, or stop the one running, in the running omega13
+    $ omega13 start | stop         start or stop a capture (no change if already so)
+    $ omega13 status [--json]      what the running omega13 is doing
+
+  Options
+    --headless                 Run without the terminal UI
+    --jack-name NAME           JACK client name; also names the control socket  [default: omega13]
+    --channels N               Input ports in_1..in_N, 1 to 8  [default: 2]
+    --buffer-seconds S         Seconds of audio kept in memory, 1 to 1800  [default: 13]
+    --sessions-dir DIR         Where session directories go  [default: $XDG_DATA_HOME/omega13/sessions]
+    --connect PORT             Connect this JACK output port to the next input (in_1, in_2, ...);
+                               repeat for each input. "none" leaves the inputs unconnected.
+                               [default: the physical capture ports]
+    --silence-threshold DB     Refuse a capture when every input's peak is below this, in dBFS,
+                               -120 to 0, or "off"  [default: -60]
+    --silence-window S         How much recent input the silence gate looks at, 0.05 to 10 s  [default: 0.5]
+    --sample-format FORMAT     WAV samples: float32, int24 or int16  [default: float32]
+    --json                     With status: print it as JSON (for bars and widgets)
+    -h, --help                 Show this help
+    -v, --version              Show the version
+
+  Commands talk to the running instance over a unix socket in $XDG_RUNTIME_DIR/omega13
+  (pass the same --jack-name to reach an instance started with one).
+
+  Exit codes: 0 done; 1 failed (no JACK server, no running instance, ...); 2 bad command line.
+
+  Examples
+    $ omega13 --headless --connect system:capture_1
+    $ omega13 toggle
+`;

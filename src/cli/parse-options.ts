@@ -1,0 +1,188 @@
+import {parseArgs} from 'node:util';
+import type {SampleFormat} from '../session/sample-format.js';
+import type {Decibels, Seconds} from '../engine/units.js';
+
+export const Command = {
+	run: 'run',
+	toggle: 'toggle',
+	start: 'start',
+	stop: 'stop',
+	status: 'status',
+	help: 'help',
+	version: 'version',
+} as const;
+export type Command = (typeof Command)[keyof typeof Command];
+
+export type Options = {
+	readonly command: Command;
+	readonly headless: boolean;
+	readonly json: boolean;
+	readonly jackName: string;
+	readonly channels: number;
+	readonly bufferSeconds: Seconds;
+	readonly sessionsDir: string | undefined;
+	/** Ports to connect in order, `'physical'` for the default, `'none'` to connect nothing. */
+	readonly connect: readonly string[] | 'physical' | 'none';
+	/** `-Infinity` when the gate is off. */
+	readonly silenceThresholdDb: Decibels;
+	readonly silenceWindowSeconds: Seconds;
+	readonly sampleFormat: SampleFormat;
+};
+
+/** A bad command line: every problem found, to be shown at once. */
+export class UsageError extends Error {
+	readonly problems: readonly string[];
+	constructor(problems: readonly string[]) {
+		super(problems.join('\n'));
+		this.name = 'UsageError';
+		this.problems = problems;
+	}
+}
+
+const flags = {
+	headless: {type: 'boolean'},
+	json: {type: 'boolean'},
+	'jack-name': {type: 'string'},
+	channels: {type: 'string'},
+	'buffer-seconds': {type: 'string'},
+	'sessions-dir': {type: 'string'},
+	connect: {type: 'string', multiple: true},
+	'silence-threshold': {type: 'string'},
+	'silence-window': {type: 'string'},
+	'sample-format': {type: 'string'},
+	help: {type: 'boolean', short: 'h'},
+	version: {type: 'boolean', short: 'v'},
+} as const;
+
+const commands: readonly string[] = [Command.toggle, Command.start, Command.stop, Command.status];
+const sampleFormats: readonly SampleFormat[] = ['float32', 'int24', 'int16'];
+// JACK allows up to 64 characters; ':' separates client and port, so it cannot be in a client name.
+const jackNamePattern = /^[^:]{1,64}$/;
+
+/** Parses and validates argv (without node and script); throws UsageError listing every problem. */
+export const parseOptions = (argv: readonly string[]): Options => {
+	let parsed;
+	try {
+		parsed = parseArgs({args: joinNegativeValues(argv), options: flags, allowPositionals: true, strict: true});
+	} catch (error) {
+		throw new UsageError([cleanParseError(error)]);
+	}
+	const {values, positionals} = parsed;
+	const problems: string[] = [];
+	const number = (flag: string, raw: string | undefined, fallback: number, min: number, max: number, whole = false): number => {
+		if (raw === undefined) {
+			return fallback;
+		}
+		const value = Number(raw.trim());
+		if (raw.trim() === '' || !Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min || value > max) {
+			problems.push(`--${flag} must be ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${raw}"`);
+			return fallback;
+		}
+		return value;
+	};
+
+	let command: Command = Command.run;
+	if (values.help) {
+		command = Command.help;
+	} else if (values.version) {
+		command = Command.version;
+	} else if (positionals.length > 0) {
+		const [first, ...rest] = positionals;
+		if (first !== undefined && commands.includes(first)) {
+			command = first as Command;
+		} else {
+			problems.push(`unknown command "${first}": the commands are ${commands.join(', ')} (see --help)`);
+		}
+		if (rest.length > 0) {
+			problems.push(`unexpected argument${rest.length > 1 ? 's' : ''} ${rest.map(arg => `"${arg}"`).join(' ')}`);
+		}
+	}
+
+	const jackName = values['jack-name'] ?? 'omega13';
+	if (!jackNamePattern.test(jackName)) {
+		problems.push(`--jack-name must be 1 to 64 characters without ":", got "${jackName}"`);
+	}
+	const channels = number('channels', values.channels, 2, 1, 8, true);
+	const bufferSeconds = number('buffer-seconds', values['buffer-seconds'], 13, 1, 1800);
+	const silenceWindowSeconds = number('silence-window', values['silence-window'], 0.5, 0.05, 10);
+	const rawThreshold = values['silence-threshold'];
+	const silenceThresholdDb =
+		rawThreshold?.trim().toLowerCase() === 'off'
+			? Number.NEGATIVE_INFINITY
+			: number('silence-threshold', rawThreshold, -60, -120, 0);
+	const sampleFormat = (values['sample-format'] ?? 'float32') as SampleFormat;
+	if (!sampleFormats.includes(sampleFormat)) {
+		problems.push(`--sample-format must be one of ${sampleFormats.join(', ')}, got "${sampleFormat}"`);
+	}
+	const sessionsDir = values['sessions-dir'];
+	if (sessionsDir?.trim() === '') {
+		problems.push('--sessions-dir must name a directory, got an empty string');
+	}
+	let connect: Options['connect'] = 'physical';
+	if (values.connect) {
+		if (values.connect.includes('none')) {
+			if (values.connect.length > 1) {
+				problems.push('--connect none cannot be combined with port names');
+			}
+			connect = 'none';
+		} else {
+			const bad = values.connect.filter(port => !/^[^:]+:.+$/.test(port));
+			for (const port of bad) {
+				problems.push(`--connect takes a full JACK port name like "system:capture_1", got "${port}" (list ports with jack_lsp)`);
+			}
+			if (values.connect.length > channels) {
+				problems.push(`--connect was given ${values.connect.length} ports but there are only ${channels} inputs: raise --channels or drop a port`);
+			}
+			connect = values.connect;
+		}
+	}
+	if (problems.length > 0) {
+		throw new UsageError(problems);
+	}
+	return {
+		command,
+		headless: values.headless ?? false,
+		json: values.json ?? false,
+		jackName,
+		channels,
+		bufferSeconds,
+		sessionsDir,
+		connect,
+		silenceThresholdDb,
+		silenceWindowSeconds,
+		sampleFormat,
+	};
+};
+
+/**
+ * `--silence-threshold -50` is what people type; node's parser takes "-50" for a flag. Glue a negative
+ * number to the flag before it (`--silence-threshold=-50`).
+ */
+const joinNegativeValues = (argv: readonly string[]): string[] => {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		const next = argv[i + 1];
+		if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && /^-\d/.test(next)) {
+			out.push(`${arg}=${next}`);
+			i++;
+		} else {
+			out.push(arg);
+		}
+	}
+	return out;
+};
+
+/** node's messages name the flag with its internals ("option '--x <value>'"); keep the useful part. */
+const cleanParseError = (error: unknown): string => {
+	const message = error instanceof Error ? error.message : String(error);
+	const unknown = /Unknown option '([^']+)'/.exec(message);
+	if (unknown) {
+		return `unknown option ${unknown[1]} (see --help for the options)`;
+	}
+	const missing = /Option '([^']+)' argument missing/.exec(message);
+	if (missing) {
+		return `option ${missing[1]!.replace(/ <value>$/, '')} needs a value`;
+	}
+	return message.replace(/\. To specify a positional argument.*$/, '');
+};

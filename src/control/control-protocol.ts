@@ -1,0 +1,43 @@
+import path from 'node:path';
+import type {EngineSnapshot} from '../engine/engine-snapshot.js';
+
+/**
+ * The control socket speaks one JSON object per line each way: a request, then its response.
+ * Line-delimited JSON keeps `socat`/`nc -U` usable for debugging.
+ */
+export const ControlCommand = {
+	toggle: 'toggle',
+	start: 'start',
+	stop: 'stop',
+	status: 'status',
+} as const;
+export type ControlCommand = (typeof ControlCommand)[keyof typeof ControlCommand];
+
+export type ControlRequest = {readonly command: ControlCommand};
+
+/** What `status` reports: the engine snapshot without the per-frame meters, plus identity. */
+export type StatusReport = {
+	readonly pid: number;
+	readonly jackName: string;
+	readonly state: 'idle' | 'recording' | 'stopped';
+	readonly source: EngineSnapshot['source'];
+	readonly bufferSeconds: number;
+	readonly bufferFilledSeconds: number;
+	readonly capture: EngineSnapshot['capture'];
+	readonly lastCapture: EngineSnapshot['lastCapture'];
+	readonly lastRefusal: EngineSnapshot['lastRefusal'];
+	readonly sessionDir: string | undefined;
+	readonly xruns: number;
+	readonly droppedFrames: number;
+};
+
+export type ControlResponse =
+	| {readonly ok: true; readonly message: string; readonly status: StatusReport}
+	| {readonly ok: false; readonly message: string; readonly status?: StatusReport};
+
+/** The socket for the instance with this JACK client name, inside the private runtime dir. */
+export const controlSocketPath = (runtimeDir: string, jackName: string): string =>
+	path.join(runtimeDir, `${jackName.replaceAll(/[^\w.-]/g, '_')}.sock`);
+
+export const isControlCommand = (value: unknown): value is ControlCommand =>
+	typeof value === 'string' && Object.values(ControlCommand).includes(value as ControlCommand);

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import {afterEach, describe, it} from 'node:test';
+import {AudioEngine} from '../src/engine/audio-engine.js';
+import type {EngineEvent} from '../src/engine/engine-events.js';
+import {verifyCounter} from './helpers/counter-signal.js';
+import {memorySinks, ScriptedSource} from './helpers/scripted-source.js';
+
+const rate = 1000;
+const engines: AudioEngine[] = [];
+
+const makeEngine = (options: {bufferSeconds?: number; channels?: number; openDelay?: () => Promise<void>} = {}) => {
+	const source = new ScriptedSource(rate, options.channels ?? 2);
+	const {factory, sinks} = memorySinks(options.openDelay);
+	const engine = new AudioEngine({
+		source,
+		bufferSeconds: options.bufferSeconds ?? 1,
+		openCapture: factory,
+		drainIntervalMs: 3_600_000,
+	});
+	const events: EngineEvent[] = [];
+	engine.onEvent(event => events.push(event));
+	engines.push(engine);
+	return {engine, source, sinks, events};
+};
+
+/** Feeds in period-sized pieces, draining between them as the timer would. */
+const feed = (engine: AudioEngine, source: ScriptedSource, frames: number, period = 64): void => {
+	for (let left = frames; left > 0; left -= period) {
+		source.feed(Math.min(period, left));
+		engine.drain();
+	}
+};
+
+afterEach(async () => {
+	await Promise.all(engines.splice(0).map(async engine => engine.dispose()));
+});
+
+describe('AudioEngine', () => {
+	it('writes pre-roll then live frames with no gap or repeat at the seam once the ring has wrapped', async () => {
+		const {engine, source, sinks} = makeEngine();
+		feed(engine, source, 2500);
+		assert.equal(engine.bufferFilled, 1000);
+		assert.equal(engine.writePtr, 500);
+		const started = await engine.start();
+		assert.ok(started.ok && started.action === 'started');
+		assert.equal(started.capture.prerollFrames, 1000);
+		feed(engine, source, 777, 37);
+		const stopped = await engine.stop();
+		assert.ok(stopped.ok && stopped.action === 'stopped');
+		assert.equal(stopped.capture.frames, 1777);
+		const {startFrame, frames} = verifyCounter(sinks[0]!.data(), 2);
+		assert.equal(startFrame, 1500);
+		assert.equal(frames, 1777);
+		assert.equal(sinks[0]!.end?.frames, 1777);
+	});
+
+	it('dates the capture from its first pre-roll sample, not from the trigger', async () => {
+		const {engine, source} = makeEngine();
+		feed(engine, source, 2500);
+		const started = await engine.start();
+		assert.ok(started.ok && started.action === 'started');
+		assert.equal(started.capture.startedAt, source.frameTime(1500));
+	});
+
+	it('holds only what existed when triggered before the ring filled: no zero padding', async () => {
+		const {engine, source, sinks} = makeEngine();
+		feed(engine, source, 300);
+		await engine.start();
+		feed(engine, source, 200);
+		await engine.stop();
+		const {startFrame, frames} = verifyCounter(sinks[0]!.data(), 2);
+		assert.equal(startFrame, 0);
+		assert.equal(frames, 500);
+		assert.equal(sinks[0]!.start.prerollFrames, 300);
+	});
+
+	it('gives a capture started right after another its full pre-roll', async () => {
+		const {engine, source, sinks} = makeEngine();
+		feed(engine, source, 1200);
+		await engine.start();
+		feed(engine, source, 400);
+		await engine.stop();
+		const second = await engine.start();
+		assert.ok(second.ok && second.action === 'started');
+		assert.equal(second.capture.prerollFrames, 1000);
+		feed(engine, source, 100);
+		await engine.stop();
+		assert.equal(verifyCounter(sinks[1]!.data(), 2).startFrame, 600);
+		assert.equal(verifyCounter(sinks[1]!.data(), 2).frames, 1100);
+	});
+
+	it('keeps frames that arrive while the file is still opening, in order', async () => {
+		let open!: () => void;
+		const opened = new Promise<void>(resolve => {
+			open = resolve;
+		});
+		const {engine, source, sinks} = makeEngine({openDelay: async () => opened});
+		feed(engine, source, 1500);
+		const starting = engine.start();
+		feed(engine, source, 300, 50);
+		open();
+		await starting;
+		feed(engine, source, 100);
+		await engine.stop();
+		const {startFrame, frames} = verifyCounter(sinks[0]!.data(), 2);
+		assert.equal(startFrame, 500);
+		assert.equal(frames, 1400);
+	});
+
+	it('refuses a capture on silence with a reason naming the ports, and allows one on signal', async () => {
+		const {engine, source, sinks, events} = makeEngine();
+		source.feed(800, 'silence');
+		engine.drain();
+		const refused = await engine.start();
+		assert.equal(refused.ok, false);
+		assert.match(!refused.ok ? refused.reason : '', /no input signal on in_1, in_2 .*check connections/);
+		assert.equal(engine.getSnapshot().lastRefusal?.reason, !refused.ok ? refused.reason : undefined);
+		assert.equal(sinks.length, 0);
+		assert.ok(events.some(event => event.type === 'capture-refused'));
+		feed(engine, source, 600);
+		const allowed = await engine.start();
+		assert.equal(allowed.ok, true);
+		assert.equal(engine.getSnapshot().lastRefusal, undefined);
+	});
+
+	it('finishes an open capture when the source shuts down, and refuses new ones with the reason', async () => {
+		const {engine, source, sinks, events} = makeEngine();
+		feed(engine, source, 1200);
+		await engine.start();
+		feed(engine, source, 100);
+		source.shutDown('jackd went away');
+		engine.drain();
+		await engine.dispose();
+		assert.equal(sinks[0]!.end?.frames, 1100);
+		assert.ok(events.some(event => event.type === 'source-stopped' && event.reason === 'jackd went away'));
+		assert.ok(events.some(event => event.type === 'capture-saved'));
+	});
+
+	it('finalizes an open capture on dispose, and dispose twice is harmless', async () => {
+		const {engine, source, sinks} = makeEngine();
+		feed(engine, source, 500);
+		await engine.start();
+		source.feed(50);
+		await engine.dispose();
+		await engine.dispose();
+		assert.equal(sinks[0]!.end?.frames, 550);
+		assert.equal(source.disposed, 1);
+	});
+
+	it('publishes a new snapshot object on change and keeps it between changes', async () => {
+		const {engine, source} = makeEngine();
+		let notified = 0;
+		engine.subscribe(() => notified++);
+		const before = engine.getSnapshot();
+		assert.equal(engine.getSnapshot(), before);
+		feed(engine, source, 200);
+		await engine.start();
+		const after = engine.getSnapshot();
+		assert.notEqual(after, before);
+		assert.equal(after.capture.kind, 'recording');
+		assert.ok(notified > 0);
+		assert.ok(after.bufferFilledSeconds > 0.19);
+	});
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {after, describe, it} from 'node:test';
+import {NotRunningError, sendControl} from '../src/control/control-client.js';
+import type {ControlResponse, StatusReport} from '../src/control/control-protocol.js';
+import {ControlServer, ControlSocketInUseError} from '../src/control/control-server.js';
+
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-control-'));
+after(async () => fs.rm(dir, {recursive: true, force: true}));
+
+const status = {pid: process.pid, jackName: 'test', state: 'idle'} as unknown as StatusReport;
+const answer = async ({command}: {command: string}): Promise<ControlResponse> => ({ok: true, message: `did ${command}`, status});
+
+describe('control socket', () => {
+	it('answers a command from the client and is private to the user', async () => {
+		const socketPath = path.join(dir, 'a.sock');
+		const server = await ControlServer.listen(socketPath, answer);
+		try {
+			const response = await sendControl(socketPath, {command: 'toggle'});
+			assert.deepEqual(response, {ok: true, message: 'did toggle', status});
+			assert.equal((await fs.stat(socketPath)).mode & 0o777, 0o600);
+		} finally {
+			await server.dispose();
+		}
+		await assert.rejects(fs.stat(socketPath), {code: 'ENOENT'});
+		await server.dispose();
+	});
+
+	it('refuses to start a second instance on a live socket, naming the fix', async () => {
+		const socketPath = path.join(dir, 'b.sock');
+		const server = await ControlServer.listen(socketPath, answer);
+		try {
+			await assert.rejects(ControlServer.listen(socketPath, answer), (error: unknown) => {
+				assert.ok(error instanceof ControlSocketInUseError);
+				assert.match(error.message, /already running .* another --jack-name/);
+				return true;
+			});
+		} finally {
+			await server.dispose();
+		}
+	});
+
+	it('takes over a socket left behind by a killed instance', async () => {
+		const socketPath = path.join(dir, 'c.sock');
+		const child = spawn(process.execPath, [
+			'-e',
+			`require('node:net').createServer().listen(${JSON.stringify(socketPath)}, () => console.log('up'))`,
+		]);
+		await new Promise<void>(resolve => child.stdout.once('data', () => resolve()));
+		child.kill('SIGKILL');
+		await new Promise(resolve => child.once('exit', resolve));
+		await fs.stat(socketPath);
+		const server = await ControlServer.listen(socketPath, answer);
+		try {
+			assert.equal((await sendControl(socketPath, {command: 'status'})).message, 'did status');
+		} finally {
+			await server.dispose();
+		}
+	});
+
+	it('tells the client clearly when no instance runs', async () => {
+		await assert.rejects(sendControl(path.join(dir, 'nobody.sock'), {command: 'toggle'}), (error: unknown) => {
+			assert.ok(error instanceof NotRunningError);
+			assert.match(error.message, /omega13 is not running .* start it with `omega13` or `omega13 --headless`/);
+			return true;
+		});
+	});
+
+	it('answers bad requests with a reason instead of dropping them', async () => {
+		const socketPath = path.join(dir, 'd.sock');
+		const server = await ControlServer.listen(socketPath, answer);
+		try {
+			const response = await sendControl(socketPath, {command: 'explode'} as never);
+			assert.deepEqual(response, {ok: false, message: 'bad request: unknown command "explode"'});
+		} finally {
+			await server.dispose();
+		}
+	});
+});

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {after, afterEach, before, describe, it} from 'node:test';
+import {readWav} from '../src/session/wav-reader.js';
+import {verifyCounter} from './helpers/counter-signal.js';
+import {startJackServer, type JackServer} from './helpers/jack-server.js';
+import {RecorderProcess, runCli} from './helpers/recorder-process.js';
+import {startSignalPlayer} from './helpers/signal-player.js';
+
+const rate = 48_000;
+const period = 256;
+let server: JackServer;
+let root: string;
+let counter = 0;
+const cleanups: Array<() => Promise<void>> = [];
+
+before(async () => {
+	server = await startJackServer({rate, period});
+	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-headless-'));
+});
+after(async () => {
+	await server?.stop();
+	await fs.rm(root, {recursive: true, force: true});
+});
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) {
+		await cleanup();
+	}
+});
+
+/** A recorder with its own client name and sessions dir, fed the counter signal unless told otherwise. */
+const startRecorder = async (options: {bufferSeconds?: number; signal?: 'counter' | 'silence' | 'none'; args?: string[]} = {}) => {
+	const jackName = `rec${process.pid}x${++counter}`;
+	const sessionsDir = path.join(root, jackName);
+	const recorder = await RecorderProcess.start({
+		env: server.env,
+		jackName,
+		args: ['--sessions-dir', sessionsDir, '--buffer-seconds', String(options.bufferSeconds ?? 2), '--connect', 'none', ...(options.args ?? [])],
+	});
+	cleanups.push(async () => recorder.dispose());
+	if ((options.signal ?? 'counter') !== 'none') {
+		const player = await startSignalPlayer({
+			server,
+			signal: options.signal ?? 'counter',
+			channels: 2,
+			to: [`${jackName}:in_1`, `${jackName}:in_2`],
+		});
+		cleanups.push(async () => player.stop());
+	}
+	return {recorder, sessionsDir, jackName};
+};
+
+const waitFilled = async (recorder: RecorderProcess, seconds: number) =>
+	recorder.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= seconds);
+
+const sessionManifest = async (sessionsDir: string) => {
+	const [dir] = await fs.readdir(sessionsDir);
+	assert.ok(dir, `no session directory in ${sessionsDir}`);
+	const sessionDir = path.join(sessionsDir, dir);
+	return {sessionDir, manifest: JSON.parse(await fs.readFile(path.join(sessionDir, 'session.json'), 'utf8'))};
+};
+
+/** The counter signal with any leading frames from before the player connected trimmed off. */
+const counterPart = (data: Float32Array, channels: number): {zeros: number; result: ReturnType<typeof verifyCounter>} => {
+	let zeros = 0;
+	while (zeros * channels < data.length && data[zeros * channels] === 0) {
+		zeros++;
+	}
+	return {zeros, result: verifyCounter(data.subarray(zeros * channels), channels)};
+};
+
+describe('omega13 --headless against a real JACK server', () => {
+	it('writes pre-roll + live, contiguous sample by sample, after the ring has wrapped', async () => {
+		const {recorder, sessionsDir} = await startRecorder({bufferSeconds: 2});
+		await waitFilled(recorder, 2);
+		// Let the ring wrap well past the frames from before the player connected.
+		await new Promise(resolve => setTimeout(resolve, 1500));
+		const started = await recorder.control('toggle');
+		assert.equal(started.ok, true, started.message);
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		const stopped = await recorder.control('toggle');
+		assert.equal(stopped.ok, true, stopped.message);
+		assert.match(stopped.message, /capture 001 saved/);
+
+		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
+		const wav = await readWav(path.join(sessionDir, '001.wav'));
+		assert.equal(wav.sampleRate, rate);
+		assert.equal(wav.channels, 2);
+		const {frames} = verifyCounter(wav.data, 2);
+		assert.equal(frames, wav.frames);
+		const capture = manifest.captures[0];
+		assert.equal(capture.file, '001.wav');
+		assert.equal(capture.state, 'complete');
+		assert.equal(capture.frames, wav.frames);
+		assert.ok(Math.abs(capture.prerollFrames - 2 * rate) <= period, `pre-roll ${capture.prerollFrames} is not 2 s within one period`);
+		assert.ok(wav.frames - capture.prerollFrames >= 0.9 * rate, 'the live part is missing');
+		assert.equal(capture.droppedFrames, 0);
+		assert.ok(Date.parse(capture.startedAt) < Date.parse(capture.triggeredAt) - 1900, 'startedAt must be the start of the pre-roll');
+		assert.equal((await fs.stat(path.join(sessionDir, '001.wav'))).mode & 0o777, 0o600);
+		assert.equal((await fs.stat(path.join(sessionDir, 'session.json'))).mode & 0o777, 0o600);
+		assert.equal((await fs.stat(sessionDir)).mode & 0o777, 0o700);
+	});
+
+	it('gives two back-to-back captures each its full pre-roll', async () => {
+		const {recorder, sessionsDir} = await startRecorder({bufferSeconds: 1});
+		await waitFilled(recorder, 1);
+		await new Promise(resolve => setTimeout(resolve, 1200));
+		assert.equal((await recorder.control('toggle')).ok, true);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		assert.equal((await recorder.control('toggle')).ok, true);
+		assert.equal((await recorder.control('toggle')).ok, true);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		assert.equal((await recorder.control('toggle')).ok, true);
+		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
+		for (const [i, file] of ['001.wav', '002.wav'].entries()) {
+			const wav = await readWav(path.join(sessionDir, file));
+			verifyCounter(wav.data, 2);
+			assert.ok(Math.abs(manifest.captures[i].prerollFrames - rate) <= period, `${file}: pre-roll ${manifest.captures[i].prerollFrames}`);
+		}
+	});
+
+	it('holds only what existed when triggered before the ring filled', async () => {
+		const {recorder, sessionsDir} = await startRecorder({bufferSeconds: 13});
+		await waitFilled(recorder, 0.5);
+		assert.equal((await recorder.control('toggle')).ok, true);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		assert.equal((await recorder.control('toggle')).ok, true);
+		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
+		const wav = await readWav(path.join(sessionDir, '001.wav'));
+		const capture = manifest.captures[0];
+		assert.ok(capture.prerollFrames < 5 * rate, `pre-roll ${capture.prerollFrames} should be what existed, not 13 s`);
+		assert.equal(wav.frames, capture.frames);
+		// Only the few periods before the player's connection are silent; the rest is the counter, unbroken.
+		const {zeros, result} = counterPart(wav.data, 2);
+		assert.ok(zeros < capture.prerollFrames, 'the file is all silence');
+		assert.equal(zeros + result.frames, wav.frames);
+	});
+
+	it('refuses a capture on silence with a reason, and exits the command non-zero', async () => {
+		const {recorder, jackName} = await startRecorder({signal: 'none'});
+		await waitFilled(recorder, 0.6);
+		const result = await runCli(['toggle', '--jack-name', jackName], {...server.env, XDG_RUNTIME_DIR: recorder.runtimeDir});
+		assert.equal(result.code, 1);
+		assert.match(result.stderr, /no input signal on in_1, in_2 .*check connections/);
+		await recorder.waitForLine(/capture refused: no input signal/);
+	});
+
+	it('finalizes the open capture on SIGINT and exits 0', async () => {
+		const {recorder, sessionsDir} = await startRecorder({bufferSeconds: 1});
+		await waitFilled(recorder, 1);
+		assert.equal((await recorder.control('toggle')).ok, true);
+		await new Promise(resolve => setTimeout(resolve, 500));
+		recorder.child.kill('SIGINT');
+		assert.equal(await recorder.exited, 0);
+		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
+		assert.equal(manifest.captures[0].state, 'complete');
+		const wav = await readWav(path.join(sessionDir, '001.wav'));
+		assert.equal(wav.frames, manifest.captures[0].frames);
+		counterPart(wav.data, 2);
+	});
+
+	it('leaves a playable file to within 1 s of a kill -9, repaired at the next start', async () => {
+		const {recorder, sessionsDir, jackName} = await startRecorder({bufferSeconds: 1});
+		await waitFilled(recorder, 1);
+		const started = await recorder.control('toggle');
+		const prerollFrames = started.status?.capture.kind === 'recording' ? started.status.capture.prerollFrames : 0;
+		const startedAt = Date.now();
+		await new Promise(resolve => setTimeout(resolve, 2500));
+		recorder.child.kill('SIGKILL');
+		const killedAfter = (Date.now() - startedAt) / 1000;
+		await recorder.exited;
+		const {sessionDir} = await sessionManifest(sessionsDir);
+		const expected = prerollFrames + killedAfter * rate;
+		const before = await readWav(path.join(sessionDir, '001.wav'));
+		assert.ok(before.frames >= expected - rate, `only ${before.frames} frames readable, expected about ${Math.round(expected)}`);
+		counterPart(before.data, 2);
+
+		const next = await RecorderProcess.start({
+			env: server.env,
+			jackName: `${jackName}b`,
+			args: ['--sessions-dir', sessionsDir, '--connect', 'none'],
+		});
+		cleanups.push(async () => next.dispose());
+		await next.waitForLine(/repaired .*001\.wav/);
+		const {manifest} = await sessionManifest(sessionsDir);
+		assert.equal(manifest.captures[0].state, 'recovered');
+		const after = await readWav(path.join(sessionDir, '001.wav'));
+		assert.equal(manifest.captures[0].frames, after.frames);
+		assert.ok(after.frames >= before.frames);
+	});
+
+	it('fails clearly when a --connect port does not exist', async () => {
+		const result = await runCli(
+			['--headless', '--jack-name', `rec${process.pid}missing`, '--connect', 'nosuch:port', '--sessions-dir', path.join(root, 'missing')],
+			{...server.env, XDG_RUNTIME_DIR: root},
+		);
+		assert.equal(result.code, 1);
+		assert.match(result.stderr, /nosuch:port/);
+	});
+});
+
+describe('omega13 toggle/status with no instance running', () => {
+	for (const command of ['toggle', 'status']) {
+		it(`${command}: says so and exits 1`, async () => {
+			const runtime = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-none-'));
+			try {
+				const result = await runCli([command], {...process.env, XDG_RUNTIME_DIR: runtime});
+				assert.equal(result.code, 1);
+				assert.match(result.stderr, /omega13 is not running .*start it with `omega13`/);
+			} finally {
+				await fs.rm(runtime, {recursive: true, force: true});
+			}
+		});
+	}
+});
