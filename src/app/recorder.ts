@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type {Options} from '../cli/parse-options.js';
 import type {ControlHandler} from '../control/control-server.js';
 import {ControlServer} from '../control/control-server.js';
@@ -5,7 +6,7 @@ import {controlSocketPath, type ControlResponse} from '../control/control-protoc
 import {AudioEngine, type TriggerResult} from '../engine/audio-engine.js';
 import type {AudioSource} from '../engine/audio-source.js';
 import {JackSource} from '../engine/jack-source.js';
-import {appDirs, ensureAppDir} from '../session/paths.js';
+import {appDirs, ensureAppDir, ensurePrivateDir} from '../session/paths.js';
 import {repairSessions} from '../session/session-repair.js';
 import type {ExitPath} from './exit-path.js';
 import {eventLine} from './event-lines.js';
@@ -29,9 +30,11 @@ const openJack = (options: Options): AudioSource =>
  * `say` gets one line per thing worth knowing (headless prints them; the TUI shows the latest).
  */
 export const startRecorder = async (options: Options, say: (line: string) => void, exitPath: ExitPath): Promise<Recorder> => {
-	const sessionsRoot = options.sessionsDir ?? appDirs().sessions;
+	const sessionsRoot = await ensurePrivateDir(path.resolve(options.sessionsDir ?? appDirs().sessions));
 	for (const report of await repairSessions(sessionsRoot)) {
-		if (report.action !== 'skipped') {
+		if (report.action === 'failed') {
+			say(`could not repair ${report.line}`);
+		} else if (report.action !== 'skipped') {
 			say(`repaired ${report.line}`);
 		}
 	}

@@ -46,7 +46,9 @@ export class SessionCaptures {
 			channels: start.channels,
 			sampleFormat: this.#options.sampleFormat,
 		});
-		await session.addCapture({
+		// Not awaited here: the record's fsync need not delay the pre-roll reaching the disk. A crash
+		// before it lands leaves a WAV the start-up repair adds as recovered.
+		const recorded = session.addCapture({
 			index,
 			file,
 			state: 'recording',
@@ -60,6 +62,8 @@ export class SessionCaptures {
 			prerollFrames: start.prerollFrames,
 			droppedFrames: 0,
 		});
+		// Handled in finish(); this keeps an early failure from counting as unhandled meanwhile.
+		recorded.catch(() => undefined);
 		const onFinished = this.#options.onCaptureFinished;
 		return {
 			index,
@@ -69,6 +73,7 @@ export class SessionCaptures {
 			},
 			flush: async () => writer.flush(),
 			async finish(end: CaptureEnd): Promise<void> {
+				await recorded;
 				let frames = end.frames;
 				let failure: unknown;
 				try {

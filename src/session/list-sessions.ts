@@ -1,0 +1,63 @@
+import {readdir, readFile} from 'node:fs/promises';
+import path from 'node:path';
+import type {Seconds} from '../engine/units.js';
+import {manifestFile, parseManifest} from './session-manifest.js';
+
+/** A line of the session browser. */
+export type SessionSummary = {
+	readonly id: string;
+	readonly dir: string;
+	/** ISO 8601; '' for an unreadable manifest. */
+	readonly createdAt: string;
+	readonly captures: number;
+	readonly totalSeconds: Seconds;
+	/** Why the manifest could not be read (run `repairSessions`); the counts are then 0. */
+	readonly error?: string;
+};
+
+/** The sessions under `rootDir` (directories holding `session.json`), oldest first. Cheap: reads manifests only. */
+export const listSessions = async (rootDir: string): Promise<SessionSummary[]> => {
+	if (typeof rootDir !== 'string' || rootDir.length === 0) {
+		throw new TypeError('listSessions: rootDir must be a non-empty string');
+	}
+	let entries;
+	try {
+		entries = await readdir(rootDir, {withFileTypes: true});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return [];
+		}
+		throw error;
+	}
+	const summaries = await Promise.all(
+		entries
+			.filter((entry) => entry.isDirectory())
+			.map(async (entry): Promise<SessionSummary | undefined> => {
+				const dir = path.join(rootDir, entry.name);
+				const manifestPath = path.join(dir, manifestFile);
+				let text: string;
+				try {
+					text = await readFile(manifestPath, 'utf8');
+				} catch {
+					return undefined;
+				}
+				try {
+					const manifest = parseManifest(text, manifestPath);
+					return {
+						id: manifest.id,
+						dir,
+						createdAt: manifest.createdAt,
+						captures: manifest.captures.length,
+						totalSeconds: manifest.captures.reduce((sum, capture) => sum + capture.durationSeconds, 0),
+					};
+				} catch (error) {
+					return {id: entry.name, dir, createdAt: '', captures: 0, totalSeconds: 0, error: (error as Error).message};
+				}
+			}),
+	);
+	// Unreadable ones go last; ties (and two unreadable ones) by name, which is the local creation time.
+	const time = (summary: SessionSummary): number => (summary.createdAt === '' ? Number.POSITIVE_INFINITY : Date.parse(summary.createdAt));
+	return summaries
+		.filter((summary) => summary !== undefined)
+		.sort((a, b) => time(a) - time(b) || a.id.localeCompare(b.id));
+};

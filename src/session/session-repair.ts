@@ -1,0 +1,248 @@
+import {readdir, readFile, rename, stat, unlink} from 'node:fs/promises';
+import path from 'node:path';
+import type {Frames, Seconds} from '../engine/units.js';
+import {writeJsonAtomic} from './atomic-write.js';
+import {captureIndexOf} from './session.js';
+import {clearStaleSessionLock, sessionLockHolder} from './session-lock.js';
+import {
+	ManifestError,
+	manifestFile,
+	manifestVersion,
+	parseManifest,
+	sortCaptures,
+	type SessionManifest,
+} from './session-manifest.js';
+import {readWavInfo, type WavInfo} from './wav-reader.js';
+import {repairWav} from './wav-repair.js';
+
+export const RepairAction = {
+	/** A capture left in `recording` (the process died) or with stale header sizes was repaired. */
+	recovered: 'recovered',
+	/** A WAV file missing from the manifest (the process died before writing it) was added. */
+	added: 'added',
+	/** `session.json` was unreadable: set aside and rebuilt from the WAV files. */
+	rebuilt: 'rebuilt',
+	/** Left alone: another live process has the session open, or its manifest is from a newer version. */
+	skipped: 'skipped',
+	/** Something could not be repaired; nothing was deleted. */
+	failed: 'failed',
+} as const;
+export type RepairAction = (typeof RepairAction)[keyof typeof RepairAction];
+
+/** One repaired thing (a capture file, or a session's manifest). */
+export type RepairReport = {
+	readonly sessionId: string;
+	readonly sessionDir: string;
+	/** The capture file (or `session.json`) concerned; undefined for the whole session. */
+	readonly file: string | undefined;
+	readonly action: RepairAction;
+	/** Frames the capture holds after the repair. */
+	readonly frames?: Frames;
+	readonly durationSeconds?: Seconds;
+	/** One line for the terminal, e.g. `2025-11-23_14-05-09/002.wav: recovered 12.48 s (cut off while recording)`. */
+	readonly line: string;
+};
+
+/**
+ * The start-up repair of every session under `rootDir`: captures a dead process left in `recording`,
+ * WAV files with stale header sizes, WAV files the manifest never heard of, and unreadable manifests
+ * (set aside as `session.json.corrupt-<time>` and rebuilt). Audio is never deleted. Sessions another
+ * live omega13 has open are skipped.
+ */
+export const repairSessions = async (rootDir: string): Promise<RepairReport[]> => {
+	if (typeof rootDir !== 'string' || rootDir.length === 0) {
+		throw new TypeError('repairSessions: rootDir must be a non-empty string');
+	}
+	let entries;
+	try {
+		entries = await readdir(rootDir, {withFileTypes: true});
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			return [];
+		}
+		throw error;
+	}
+	const reports: RepairReport[] = [];
+	for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+		if (!entry.isDirectory()) {
+			continue;
+		}
+		const dir = path.join(rootDir, entry.name);
+		try {
+			reports.push(...(await repairSession(dir)));
+		} catch (error) {
+			reports.push({
+				sessionId: entry.name,
+				sessionDir: dir,
+				file: undefined,
+				action: 'failed',
+				line: `${entry.name}: could not repair: ${messageOf(error)}`,
+			});
+		}
+	}
+	return reports;
+};
+
+/** Repairs one session directory (see `repairSessions`). */
+export const repairSession = async (dir: string): Promise<RepairReport[]> => {
+	const id = path.basename(dir);
+	const report = (file: string | undefined, action: RepairAction, line: string, frames?: Frames, seconds?: Seconds): RepairReport => ({
+		sessionId: id,
+		sessionDir: dir,
+		file,
+		action,
+		...(frames === undefined ? {} : {frames, durationSeconds: seconds}),
+		line: `${file === undefined ? id : `${id}/${file}`}: ${line}`,
+	});
+
+	const holder = await sessionLockHolder(dir);
+	if (holder !== undefined) {
+		return [report(undefined, 'skipped', `skipped, open in process ${holder}`)];
+	}
+	const names = await readdir(dir);
+	const wavFiles = names.filter((name) => captureIndexOf(name) !== undefined && name.toLowerCase().endsWith('.wav')).sort();
+	const reports: RepairReport[] = [];
+
+	const manifestPath = path.join(dir, manifestFile);
+	let manifest: SessionManifest;
+	let changed = false;
+	try {
+		manifest = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
+	} catch (error) {
+		if (error instanceof ManifestError && error.kind === 'unsupported') {
+			return [report(manifestFile, 'skipped', `skipped: ${error.detail}`)];
+		}
+		const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+		if (!missing && !(error instanceof ManifestError)) {
+			throw error;
+		}
+		if (missing && wavFiles.length === 0) {
+			// Not a session, or one that died before its first capture: nothing to save.
+			return [];
+		}
+		const setAside = missing ? undefined : await setAsideManifest(manifestPath);
+		manifest = {version: manifestVersion, id, createdAt: await guessCreatedAt(dir, id, wavFiles), captures: []};
+		changed = true;
+		const source = `${wavFiles.length} WAV file${wavFiles.length === 1 ? '' : 's'}`;
+		reports.push(
+			report(
+				manifestFile,
+				'rebuilt',
+				setAside === undefined
+					? `missing, rebuilt from ${source}`
+					: `unreadable (${(error as ManifestError).detail}), kept as ${setAside} and rebuilt from ${source}`,
+			),
+		);
+	}
+
+	const captures = [...manifest.captures];
+	for (const [position, capture] of captures.entries()) {
+		const filePath = path.join(dir, capture.file);
+		let info: WavInfo;
+		try {
+			info = await readWavInfo(filePath);
+		} catch (error) {
+			if (capture.state === 'recording' && (error as NodeJS.ErrnoException).code !== 'ENOENT') {
+				reports.push(report(capture.file, 'failed', `could not repair: ${messageOf(error)}`));
+			}
+			continue;
+		}
+		if (capture.state !== 'recording' && !info.stale) {
+			continue;
+		}
+		try {
+			const {frames} = await repairWav(filePath);
+			const seconds = frames / info.sampleRate;
+			// When the recording really ended is unknown: the file's end is all that is left.
+			const {endedAt: _endedAt, ...rest} = capture;
+			captures[position] = {
+				...rest,
+				state: 'recovered',
+				frames,
+				durationSeconds: seconds,
+				channels: info.channels,
+				sampleRate: info.sampleRate,
+				sampleFormat: info.sampleFormat,
+			};
+			changed = true;
+			const why = capture.state === 'recording' ? 'cut off while recording' : 'its header sizes were out of date';
+			reports.push(report(capture.file, 'recovered', `recovered ${seconds.toFixed(2)} s (${why})`, frames, seconds));
+		} catch (error) {
+			reports.push(report(capture.file, 'failed', `could not repair: ${messageOf(error)}`));
+		}
+	}
+
+	for (const name of wavFiles) {
+		const index = captureIndexOf(name)!;
+		if (captures.some((capture) => capture.file === name || capture.index === index)) {
+			continue;
+		}
+		const filePath = path.join(dir, name);
+		try {
+			const {frames} = await repairWav(filePath);
+			const info = await readWavInfo(filePath);
+			const seconds = frames / info.sampleRate;
+			// The record with the real times was never written; the file's last write marks the end.
+			const {mtimeMs} = await stat(filePath);
+			const startedAt = new Date(mtimeMs - seconds * 1000).toISOString();
+			captures.push({
+				index,
+				file: name,
+				state: 'recovered',
+				startedAt,
+				triggeredAt: startedAt,
+				frames,
+				durationSeconds: seconds,
+				channels: info.channels,
+				sampleRate: info.sampleRate,
+				sampleFormat: info.sampleFormat,
+				prerollFrames: 0,
+				droppedFrames: 0,
+			});
+			changed = true;
+			reports.push(report(name, 'added', `recovered ${seconds.toFixed(2)} s (it was missing from ${manifestFile})`, frames, seconds));
+		} catch (error) {
+			reports.push(report(name, 'failed', `could not recover: ${messageOf(error)}`));
+		}
+	}
+
+	if (changed) {
+		await writeJsonAtomic(manifestPath, {...manifest, captures: sortCaptures(captures)} satisfies SessionManifest);
+	}
+	await removeStaleTempFiles(dir, names);
+	await clearStaleSessionLock(dir);
+	return reports;
+};
+
+/** Renames an unreadable manifest out of the way (never deletes it); returns the new name. */
+const setAsideManifest = async (manifestPath: string): Promise<string> => {
+	const stamp = new Date().toISOString().replaceAll(':', '-');
+	const name = `${manifestFile}.corrupt-${stamp}`;
+	await rename(manifestPath, path.join(path.dirname(manifestPath), name));
+	return name;
+};
+
+/** The directory name is the local creation time; failing that, the oldest capture's or the directory's time. */
+const guessCreatedAt = async (dir: string, id: string, wavFiles: readonly string[]): Promise<string> => {
+	const match = /^(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:-\d+)?$/.exec(id);
+	if (match !== null) {
+		const [year, month, day, hours, minutes, seconds] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+		const date = new Date(year, month - 1, day, hours, minutes, seconds);
+		if (!Number.isNaN(date.getTime())) {
+			return date.toISOString();
+		}
+	}
+	const times = await Promise.all([dir, ...wavFiles.map((name) => path.join(dir, name))].map(async (file) => (await stat(file)).mtimeMs));
+	return new Date(Math.min(...times)).toISOString();
+};
+
+/** Temp files of an atomic manifest write a crash interrupted (they never hold audio). */
+const removeStaleTempFiles = async (dir: string, names: readonly string[]): Promise<void> => {
+	for (const name of names) {
+		if (name.startsWith(`.${manifestFile}.tmp-`)) {
+			await unlink(path.join(dir, name)).catch(() => undefined);
+		}
+	}
+};
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import {execFile, spawn} from 'node:child_process';
+import {mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {createInterface} from 'node:readline';
+import {after, before, describe, it} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+import {readWav, readWavInfo} from '../src/session/wav-reader.js';
+import {repairWav} from '../src/session/wav-repair.js';
+import {counterSample} from './fixtures/wav-writer-child.js';
+
+const run = promisify(execFile);
+const child = fileURLToPath(new URL('fixtures/wav-writer-child.js', import.meta.url));
+const rate = 48_000;
+const channels = 2;
+
+let dir: string;
+before(async () => {
+	dir = await mkdtemp(path.join(os.tmpdir(), 'omega13-wav-crash-'));
+});
+after(async () => {
+	await rm(dir, {recursive: true, force: true});
+});
+
+/** Every sample equals the counter signal the child wrote: the file is a prefix of what was appended. */
+const assertCounterPrefix = (data: Float32Array): void => {
+	for (let i = 0; i < data.length; i++) {
+		if (data[i] !== counterSample(i)) {
+			assert.fail(`sample ${i} is ${data[i]}, expected ${counterSample(i)}`);
+		}
+	}
+};
+
+const soxAccepts = async (file: string): Promise<number> => {
+	const {stdout} = await run('sox', ['--i', '-s', file]);
+	await run('sox', [file, '-n', 'stat']);
+	return Number(stdout.trim());
+};
+
+describe('WavWriter in a process that dies', () => {
+	it('leaves a file that plays to within a second of a kill -9, before and after repair', async (t) => {
+		const file = path.join(dir, 'killed.wav');
+		const proc = spawn(process.execPath, [child, 'stream', file, String(channels), String(rate)], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		let appendedAtKill = 0;
+		try {
+			const lines = createInterface({input: proc.stdout});
+			for await (const line of lines) {
+				const match = /^appended (\d+)$/.exec(line);
+				assert.ok(match, `unexpected child output: ${line}`);
+				// Run long enough for several header refreshes, then kill at an arbitrary point.
+				if (Number(match[1]) >= 2.7 * rate) {
+					appendedAtKill = Number(match[1]);
+					proc.kill('SIGKILL');
+					break;
+				}
+			}
+		} finally {
+			proc.kill('SIGKILL');
+		}
+		const [signal] = (await new Promise((resolve) => {
+			if (proc.exitCode !== null || proc.signalCode !== null) {
+				resolve([proc.signalCode]);
+			} else {
+				proc.once('exit', (_code, sig) => {
+					resolve([sig]);
+				});
+			}
+		})) as [NodeJS.Signals | null];
+		assert.equal(signal, 'SIGKILL');
+
+		// Before repair: the header describes everything up to its last refresh.
+		const before = await readWavInfo(file);
+		assert.ok(before.frames > 0);
+		assert.ok(appendedAtKill - before.frames <= rate, `header lags the kill by ${(appendedAtKill - before.frames) / rate} s`);
+		const unrepaired = await readWav(file);
+		assertCounterPrefix(unrepaired.data);
+		assert.equal(await soxAccepts(file), before.frames);
+
+		const repaired = await repairWav(file);
+		assert.ok(repaired.frames >= before.frames);
+		assert.ok(appendedAtKill - repaired.frames <= rate, `repair kept ${repaired.frames} of ${appendedAtKill} frames`);
+		t.diagnostic(
+			`killed at ${appendedAtKill} frames; header said ${before.frames} (${((appendedAtKill - before.frames) / rate).toFixed(3)} s behind), ` +
+				`repair kept ${repaired.frames} (${((appendedAtKill - repaired.frames) / rate).toFixed(3)} s behind)`,
+		);
+		const after = await readWavInfo(file);
+		assert.equal(after.stale, false);
+		assert.equal(after.frames, repaired.frames);
+		assert.equal(after.factSampleLength, repaired.frames);
+		assertCounterPrefix((await readWav(file)).data);
+		assert.equal(await soxAccepts(file), repaired.frames);
+		assert.equal((await repairWav(file)).repaired, false);
+	});
+
+	it('reports a write error through error, onError, flush and finalize, and keeps the frames written', async () => {
+		const file = path.join(dir, 'full.wav');
+		// RLIMIT_FSIZE makes the kernel refuse writes past 1 MiB with EFBIG: a real mid-stream write error,
+		// like a full disk, without needing one. Node ignores SIGXFSZ, so the write fails instead of the process.
+		const {stdout} = await run('bash', ['-c', 'ulimit -f 1024 && exec "$0" "$@"', process.execPath, child, 'fill', file, '2', '48000']);
+		const result = JSON.parse(stdout.trim()) as Record<string, unknown>;
+		assert.equal(result['errorCode'], 'EFBIG');
+		assert.equal(result['onErrorCode'], 'EFBIG');
+		assert.equal(result['flushError'], 'EFBIG');
+		assert.equal(result['finalizeError'], 'EFBIG');
+		assert.equal(result['appendThrew'], false);
+		assert.equal(result['errorFramesWritten'], result['framesWritten']);
+		const framesWritten = result['framesWritten'] as number;
+		assert.ok(framesWritten > 0);
+		assert.ok((result['framesAppended'] as number) > framesWritten);
+		const info = await readWavInfo(file);
+		assert.equal(info.stale, false);
+		assert.equal(info.frames, framesWritten);
+		assert.ok(info.fileSize <= 1024 * 1024);
+		assertCounterPrefix((await readWav(file)).data);
+		assert.equal(await soxAccepts(file), framesWritten);
+	});
+});
