@@ -40,14 +40,17 @@ const startRecorder = async (options: {bufferSeconds?: number; signal?: 'counter
 		args: ['--sessions-dir', sessionsDir, '--buffer-seconds', String(options.bufferSeconds ?? 2), '--connect', 'none', ...(options.args ?? [])],
 	});
 	cleanups.push(async () => recorder.dispose());
-	if ((options.signal ?? 'counter') !== 'none') {
+	const signal = options.signal ?? 'counter';
+	if (signal !== 'none') {
 		const player = await startSignalPlayer({
 			server,
-			signal: options.signal ?? 'counter',
+			signal,
 			channels: 2,
 			to: [`${jackName}:in_1`, `${jackName}:in_2`],
 		});
-		cleanups.push(async () => player.stop());
+		cleanups.push(async () => {
+			await player.stop();
+		});
 	}
 	return {recorder, sessionsDir, jackName};
 };

@@ -1,0 +1,77 @@
+import {open, readFile, unlink} from 'node:fs/promises';
+import {setTimeout as delay} from 'node:timers/promises';
+
+/**
+ * A lock file for the whisper.cpp build, so two omega13 processes (the TUI's first transcription and an
+ * `omega13 setup` in another terminal, or two test files) never run make in the same directory at once.
+ * The file holds the owner's pid; a lock whose process is gone is taken over.
+ */
+export type BuildLock = {
+	/** Removes the lock file. Idempotent. */
+	readonly dispose: () => Promise<void>;
+};
+
+export type AcquireOptions = {
+	/** Told once, when another live process holds the lock and we start waiting. */
+	readonly onWait?: (pid: number) => void;
+	readonly signal?: AbortSignal;
+	/** @default 50 */
+	readonly pollMs?: number;
+};
+
+const alive = (pid: number): boolean => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
+
+export const acquireBuildLock = async (lockPath: string, options: AcquireOptions = {}): Promise<BuildLock> => {
+	const {onWait, signal, pollMs = 50} = options;
+	let told = false;
+	for (;;) {
+		signal?.throwIfAborted();
+		try {
+			const file = await open(lockPath, 'wx', 0o600);
+			try {
+				await file.writeFile(`${process.pid}\n`);
+			} finally {
+				await file.close();
+			}
+			let released = false;
+			return {
+				dispose: async () => {
+					if (!released) {
+						released = true;
+						await unlink(lockPath).catch(() => undefined);
+					}
+				},
+			};
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+				throw error;
+			}
+		}
+		const pid = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+		if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+			if (!told) {
+				told = true;
+				onWait?.(pid);
+			}
+			await delay(pollMs, undefined, {signal});
+			continue;
+		}
+		// The owner died: take the lock over. An empty file may be one its owner is still writing, so
+		// give that owner a moment first.
+		if (Number.isNaN(pid)) {
+			await delay(pollMs, undefined, {signal});
+			const again = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
+			if (Number.isInteger(again) && again > 0) {
+				continue;
+			}
+		}
+		await unlink(lockPath).catch(() => undefined);
+	}
+};

@@ -1,0 +1,35 @@
+/** Why a transcription failed, as a code for programs; the message is the reason for a person. */
+export const TranscriptionErrorCode = {
+	/** No model file where one was asked for. */
+	modelMissing: 'model-missing',
+	/** The file is there but is not a whisper model whisper.cpp can load. */
+	modelInvalid: 'model-invalid',
+	/** whisper.cpp is not built (or OMEGA13_WHISPER_BIN is wrong). */
+	notBuilt: 'not-built',
+	/** Building whisper.cpp failed. */
+	buildFailed: 'build-failed',
+	/** The whisper process (or server) died or failed. */
+	crashed: 'crashed',
+	timeout: 'timeout',
+	/** The capture's audio could not be read or converted. */
+	badAudio: 'bad-audio',
+	/** A remote engine refused or could not be reached. */
+	remote: 'remote',
+	/** Stopped by `dispose()`. */
+	cancelled: 'cancelled',
+} as const;
+export type TranscriptionErrorCode = (typeof TranscriptionErrorCode)[keyof typeof TranscriptionErrorCode];
+
+export class TranscriptionError extends Error {
+	override readonly name = 'TranscriptionError';
+	readonly code: TranscriptionErrorCode;
+
+	constructor(code: TranscriptionErrorCode, message: string, options?: {cause?: unknown}) {
+		super(message, options);
+		this.code = code;
+	}
+}
+
+/** The reason to show for any error: a `TranscriptionError`'s message, or the error's message. */
+export const failureReason = (error: unknown): string =>
+	error instanceof Error ? error.message : String(error);

@@ -1,0 +1,309 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type {Seconds} from '../engine/units.js';
+import type {CapturePatch} from '../session/session.js';
+import type {SessionManifest} from '../session/session-manifest.js';
+import type {TranscriptState} from '../session/transcript-state.js';
+import {copyToClipboard, type ClipboardResult} from './clipboard.js';
+import {dropHallucinations, segmentsText} from './hallucination-filter.js';
+import {writeCaptureTranscript, writeSessionTranscript, transcriptJsonVersion} from './transcript-files.js';
+import {TranscriptionError, failureReason} from './transcription-error.js';
+import type {TranscriptionEngine} from './transcription-engine.js';
+import {writeWhisperWav, type WhisperAudio} from './whisper-audio.js';
+
+/** What the queue needs of a session; `Session` is one. */
+export type TranscribableSession = {
+	readonly dir: string;
+	readonly manifest: SessionManifest;
+	updateCapture(index: number, patch: CapturePatch): Promise<void>;
+};
+
+/** An engine made on first use, e.g. after building whisper.cpp; until then its labels are known. */
+export type LazyEngine = {
+	readonly model: string;
+	readonly language: string;
+	/** Aborted when the queue is disposed (a whisper.cpp build in progress stops). */
+	readonly create: (signal: AbortSignal) => Promise<TranscriptionEngine>;
+};
+
+export type QueueEvent =
+	| {readonly type: 'state'; readonly sessionDir: string; readonly index: number; readonly state: TranscriptState}
+	| {readonly type: 'clipboard'; readonly sessionDir: string; readonly index: number; readonly result: ClipboardResult}
+	/** A problem outside any one capture's state, e.g. the manifest could not be written. */
+	| {readonly type: 'error'; readonly sessionDir: string; readonly index: number; readonly message: string};
+
+export type TranscriptionQueueOptions = {
+	readonly engine: TranscriptionEngine | LazyEngine;
+	/**
+	 * How long one capture may take before its whisper is killed and it is marked failed.
+	 * @default 120 s + 10 × the audio's length
+	 */
+	readonly timeoutSeconds?: number | ((audioSeconds: Seconds) => number);
+	/** Copy each new non-empty transcript to the clipboard. @default false */
+	readonly copyToClipboard?: boolean;
+	/** Replaces the clipboard copy (tests). */
+	readonly clipboard?: (text: string) => Promise<ClipboardResult>;
+	readonly onEvent?: (event: QueueEvent) => void;
+};
+
+type Job = {
+	readonly session: TranscribableSession;
+	readonly index: number;
+	readonly done: Promise<TranscriptState>;
+	readonly resolve: (state: TranscriptState) => void;
+	queuedAt: string;
+};
+
+const defaultTimeout = (audioSeconds: Seconds): number => 120 + 10 * audioSeconds;
+
+const isLazy = (engine: TranscriptionEngine | LazyEngine): engine is LazyEngine => 'create' in engine && typeof engine.create === 'function';
+
+/**
+ * Transcribes captures in the background, one at a time, in the order they were queued: `enqueue`
+ * returns at once (a capture never waits for transcription). Each capture's state goes through
+ * queued -> running -> done or failed in `session.json`; a failure is recorded with its reason and the
+ * queue goes on with the next capture. The audio is never touched.
+ */
+export class TranscriptionQueue {
+	readonly #options: TranscriptionQueueOptions;
+	readonly #jobs: Job[] = [];
+	#engine: TranscriptionEngine | undefined;
+	#worker: Promise<void> | undefined;
+	#current: {job: Job; controller: AbortController} | undefined;
+	#disposed: Promise<void> | undefined;
+	readonly #idleWaiters: Array<() => void> = [];
+
+	constructor(options: TranscriptionQueueOptions) {
+		if (typeof options !== 'object' || options === null || typeof options.engine !== 'object' || options.engine === null) {
+			throw new TypeError('TranscriptionQueue: options.engine is required');
+		}
+		const {timeoutSeconds} = options;
+		if (typeof timeoutSeconds === 'number' && !(timeoutSeconds > 0)) {
+			throw new RangeError(`TranscriptionQueue: timeoutSeconds must be more than 0, got ${timeoutSeconds}`);
+		}
+		this.#options = options;
+		if (!isLazy(options.engine)) {
+			this.#engine = options.engine;
+		}
+	}
+
+	/** Captures waiting, the running one included. */
+	get pending(): number {
+		return this.#jobs.length + (this.#current === undefined ? 0 : 1);
+	}
+
+	/**
+	 * Queues a capture (again, to retry it) and returns at once with a promise of its final state. A
+	 * capture already waiting or running is not queued twice: its pending promise is returned.
+	 */
+	enqueue(session: TranscribableSession, index: number): Promise<TranscriptState> {
+		if (this.#disposed !== undefined) {
+			throw new Error('TranscriptionQueue.enqueue: the queue is disposed');
+		}
+		const record = session.manifest.captures.find((capture) => capture.index === index);
+		if (record === undefined) {
+			throw new RangeError(`TranscriptionQueue.enqueue: no capture ${index} in ${session.dir}`);
+		}
+		if (record.state === 'recording') {
+			throw new Error(`TranscriptionQueue.enqueue: capture ${index} is still recording`);
+		}
+		const same = (job: Job): boolean => job.session.dir === session.dir && job.index === index;
+		const existing = this.#jobs.find(same) ?? (this.#current !== undefined && same(this.#current.job) ? this.#current.job : undefined);
+		if (existing !== undefined) {
+			return existing.done;
+		}
+		let resolve!: (state: TranscriptState) => void;
+		const done = new Promise<TranscriptState>((settle) => {
+			resolve = settle;
+		});
+		const job: Job = {session, index, done, resolve, queuedAt: new Date().toISOString()};
+		this.#jobs.push(job);
+		void this.#setState(job, {status: 'queued', ...this.#labels(), queuedAt: job.queuedAt});
+		this.#worker ??= this.#work();
+		return done;
+	}
+
+	/** Resolves once nothing is queued or running. */
+	idle(): Promise<void> {
+		if (this.pending === 0) {
+			return Promise.resolve();
+		}
+		return new Promise((resolve) => this.#idleWaiters.push(resolve));
+	}
+
+	/**
+	 * Stops: the running capture's whisper is killed (it is marked failed, to be retried), waiting
+	 * captures stay `queued` in their manifests for a later `omega13 transcribe`, and the engine (a
+	 * server process) is stopped. Idempotent.
+	 */
+	dispose(): Promise<void> {
+		this.#disposed ??= (async () => {
+			const waiting = this.#jobs.splice(0);
+			this.#current?.controller.abort(
+				new TranscriptionError('cancelled', 'omega13 stopped while this capture was being transcribed: retry with `omega13 transcribe`'),
+			);
+			await this.#worker;
+			for (const job of waiting) {
+				job.resolve(job.session.manifest.captures.find((capture) => capture.index === job.index)?.transcript ?? {status: 'queued'});
+			}
+			await this.#engine?.dispose();
+			this.#wakeIdle();
+		})();
+		return this.#disposed;
+	}
+
+	#labels(): {model: string; language: string; engine?: string} {
+		const engine = this.#engine ?? this.#options.engine;
+		return isLazy(engine) ? {model: engine.model, language: engine.language} : {model: engine.model, language: engine.language, engine: engine.description};
+	}
+
+	async #work(): Promise<void> {
+		for (let job = this.#jobs.shift(); job !== undefined; job = this.#jobs.shift()) {
+			const controller = new AbortController();
+			this.#current = {job, controller};
+			let state: TranscriptState;
+			try {
+				state = await this.#run(job, controller);
+			} catch (error) {
+				// #run records failures itself; this is a failure to record (the session went away).
+				this.#options.onEvent?.({type: 'error', sessionDir: job.session.dir, index: job.index, message: failureReason(error)});
+				state = {status: 'failed', reason: failureReason(error)};
+			}
+			this.#current = undefined;
+			job.resolve(state);
+			if (this.#jobs.length === 0) {
+				this.#wakeIdle();
+			}
+		}
+		this.#worker = undefined;
+		this.#wakeIdle();
+	}
+
+	#wakeIdle(): void {
+		if (this.pending === 0) {
+			for (const resolve of this.#idleWaiters.splice(0)) {
+				resolve();
+			}
+		}
+	}
+
+	async #run(job: Job, controller: AbortController): Promise<TranscriptState> {
+		const {session, index} = job;
+		const started = new Date();
+		const base = {queuedAt: job.queuedAt, startedAt: started.toISOString()};
+		await this.#setState(job, {status: 'running', ...this.#labels(), ...base});
+		const workDir = await mkdtemp(path.join(os.tmpdir(), 'omega13-transcribe-'));
+		let timer: NodeJS.Timeout | undefined;
+		let audio: WhisperAudio | undefined;
+		try {
+			const record = session.manifest.captures.find((capture) => capture.index === index);
+			if (record === undefined) {
+				throw new TranscriptionError('bad-audio', `capture ${index} is no longer in the session`);
+			}
+			const engine = await this.#ensureEngine(controller.signal);
+			try {
+				audio = await writeWhisperWav(path.join(session.dir, record.file), path.join(workDir, 'audio-16k.wav'));
+			} catch (error) {
+				throw new TranscriptionError('bad-audio', `could not read ${record.file}: ${failureReason(error)}`, {cause: error});
+			}
+			const limit = this.#timeoutFor(audio.seconds);
+			timer = setTimeout(() => {
+				controller.abort(new TranscriptionError('timeout', `timed out after ${Number(limit.toPrecision(3))} s; the audio is kept, retry with \`omega13 transcribe\``));
+			}, limit * 1000);
+			if (controller.signal.aborted) {
+				throw controller.signal.reason as Error;
+			}
+			const result = await engine.transcribe({audioPath: audio.path, audioSeconds: audio.seconds, workDir, signal: controller.signal});
+			clearTimeout(timer);
+			const {kept, dropped} = dropHallucinations(result.segments);
+			const text = segmentsText(kept);
+			const finished = new Date();
+			const elapsedSeconds = round3((finished.getTime() - started.getTime()) / 1000);
+			const language = result.language ?? engine.language;
+			const files = await writeCaptureTranscript(session.dir, {
+				version: transcriptJsonVersion,
+				capture: index,
+				audio: record.file,
+				startedAt: record.startedAt,
+				model: engine.model,
+				language,
+				engine: engine.description,
+				audioSeconds: round3(audio.seconds),
+				elapsedSeconds,
+				transcribedAt: finished.toISOString(),
+				text,
+				segments: kept,
+				dropped,
+			});
+			const state: TranscriptState = {
+				status: 'done',
+				model: engine.model,
+				language,
+				engine: engine.description,
+				...base,
+				finishedAt: finished.toISOString(),
+				elapsedSeconds,
+				audioSeconds: round3(audio.seconds),
+				text,
+				files,
+			};
+			await this.#setState(job, state);
+			if (text.length > 0 && this.#options.copyToClipboard === true) {
+				const copy = this.#options.clipboard ?? ((value: string) => copyToClipboard(value));
+				this.#options.onEvent?.({type: 'clipboard', sessionDir: session.dir, index, result: await copy(text)});
+			}
+			return state;
+		} catch (error) {
+			const finished = new Date();
+			const state: TranscriptState = {
+				status: 'failed',
+				...this.#labels(),
+				...base,
+				// An abort surfaces as whatever the interrupted step threw; the signal's reason says why.
+				reason: failureReason(controller.signal.aborted ? controller.signal.reason : error),
+				finishedAt: finished.toISOString(),
+				elapsedSeconds: round3((finished.getTime() - started.getTime()) / 1000),
+				...(audio === undefined ? {} : {audioSeconds: round3(audio.seconds)}),
+			};
+			await this.#setState(job, state);
+			return state;
+		} finally {
+			clearTimeout(timer);
+			await rm(workDir, {recursive: true, force: true});
+		}
+	}
+
+	async #ensureEngine(signal: AbortSignal): Promise<TranscriptionEngine> {
+		if (this.#engine !== undefined) {
+			return this.#engine;
+		}
+		// Not cached on failure: a later capture tries again (after `omega13 setup`, say).
+		const engine = await (this.#options.engine as LazyEngine).create(signal);
+		if (this.#disposed !== undefined) {
+			await engine.dispose();
+			throw new TranscriptionError('cancelled', 'omega13 stopped before this capture was transcribed: retry with `omega13 transcribe`');
+		}
+		this.#engine = engine;
+		return engine;
+	}
+
+	#timeoutFor(audioSeconds: Seconds): number {
+		const {timeoutSeconds = defaultTimeout} = this.#options;
+		return typeof timeoutSeconds === 'function' ? timeoutSeconds(audioSeconds) : timeoutSeconds;
+	}
+
+	/** Records a state in the manifest, then remakes transcript.md from it. */
+	async #setState(job: Job, state: TranscriptState): Promise<void> {
+		const {session, index} = job;
+		try {
+			await session.updateCapture(index, {transcript: state});
+			await writeSessionTranscript(session.dir, session.manifest);
+		} catch (error) {
+			this.#options.onEvent?.({type: 'error', sessionDir: session.dir, index, message: `could not record the transcription state: ${failureReason(error)}`});
+		}
+		this.#options.onEvent?.({type: 'state', sessionDir: session.dir, index, state});
+	}
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;

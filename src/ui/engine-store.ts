@@ -1,0 +1,41 @@
+import type {EngineSnapshot} from '../engine/engine-snapshot.js';
+
+/**
+ * A plain external store, read with React's `useSyncExternalStore`: `getSnapshot` returns the same object
+ * until something changed, and `subscribe` returns its own unsubscribe. The engine and the session code
+ * implement this without importing React.
+ */
+export type Store<T> = {
+	subscribe(listener: () => void): () => void;
+	getSnapshot(): T;
+};
+
+export type EngineStore = Store<EngineSnapshot>;
+
+/** A JACK output port the picker offers. */
+export type PortChoice = {
+	/** Full name, e.g. `system:capture_1`. */
+	readonly name: string;
+	/** A hardware port (JackPortIsPhysical). */
+	readonly physical: boolean;
+};
+
+/**
+ * What the screen asks of the app. Fire-and-forget where the answer shows up in a store anyway;
+ * promises where the screen reports the outcome itself (the port picker).
+ */
+export type EngineCommands = {
+	/** Starts a capture, or stops the open one. */
+	toggle(): void;
+	/** The next capture goes into a new session directory. */
+	newSession(): void;
+	/** Leaves the app: the open capture is finalized first, nothing is deleted. */
+	quit(): void;
+	/** The server's output ports (absent when the source has no ports, e.g. the demo). */
+	listPorts?(): Promise<readonly PortChoice[]>;
+	/** Connects an output port to one of our inputs (full names). */
+	connect?(output: string, input: string): Promise<void>;
+	disconnect?(output: string, input: string): Promise<void>;
+	/** Saves the current connections as the default for the next start; resolves to a line to show. */
+	rememberInputs?(): Promise<string>;
+};

@@ -1,0 +1,73 @@
+import type {ChannelLevel} from '../engine/engine-snapshot.js';
+import type {EpochMs} from '../engine/units.js';
+import type {EngineStore} from './engine-store.js';
+import {InputsPanel} from './inputs-panel.js';
+import type {InputsView} from './inputs-view.js';
+import type {ScreenLayout} from './layout.js';
+import {LevelMeters} from './level-meters.js';
+import {PrerollGauge} from './preroll-gauge.js';
+import {SessionPanel} from './session-panel.js';
+import type {SessionView} from './session-view.js';
+import {StateBanner} from './state-banner.js';
+import {describeState, type StateViewOptions} from './state-view.js';
+import {shallowEqual, useStoreSelector} from './use-store-selector.js';
+
+/*
+ * Each part of the screen reads only what it shows from the engine store, so the 20 fps meter updates
+ * re-render the meters, not the app.
+ */
+
+type EngineViewProps = {readonly engine: EngineStore; readonly layout: ScreenLayout};
+
+export const EngineBanner = ({engine, layout, clock, options}: EngineViewProps & {readonly clock: () => EpochMs; readonly options?: StateViewOptions}) => {
+	const view = useStoreSelector(engine, snapshot => describeState(snapshot, clock(), options), shallowEqual);
+	return <StateBanner view={view} columns={layout.columns} border={layout.bannerBorder} />;
+};
+
+export const EnginePreroll = ({engine, layout}: EngineViewProps) => {
+	const filled = useStoreSelector(engine, snapshot => snapshot.bufferFilledSeconds);
+	const total = useStoreSelector(engine, snapshot => snapshot.bufferSeconds);
+	return <PrerollGauge filled={filled} total={total} layout={layout} />;
+};
+
+const silent = (levels: readonly ChannelLevel[]): readonly ChannelLevel[] =>
+	levels.map(level => ({...level, peak: Number.NEGATIVE_INFINITY, rms: Number.NEGATIVE_INFINITY, clipped: false}));
+
+const sameSilence = (a: readonly ChannelLevel[], b: readonly ChannelLevel[]): boolean =>
+	a === b || (a.length === b.length && a.every((level, i) => level.port === b[i]!.port && level.peak === b[i]!.peak && level.clipped === b[i]!.clipped));
+
+export const EngineMeters = ({engine, layout, clock}: EngineViewProps & {readonly clock: () => EpochMs}) => {
+	// A stopped source's last levels would stand still on screen as if live: show silence instead.
+	const levels = useStoreSelector(engine, snapshot => (snapshot.source.status === 'stopped' ? silent(snapshot.levels) : snapshot.levels), sameSilence);
+	return <LevelMeters levels={levels} layout={layout} now={clock()} />;
+};
+
+export const EngineInputs = ({engine, layout, inputs}: EngineViewProps & {readonly inputs: InputsView | undefined}) => {
+	const source = useStoreSelector(
+		engine,
+		snapshot => ({kind: snapshot.source.kind, name: snapshot.source.name, sampleRate: snapshot.source.sampleRate}),
+		shallowEqual,
+	);
+	const ports = useStoreSelector(engine, snapshot => snapshot.levels.map(level => level.port).join('\n'));
+	return <InputsPanel source={source} ports={ports.split('\n')} inputs={inputs} columns={layout.columns} />;
+};
+
+export const LiveSessionPanel = ({
+	engine,
+	layout,
+	session,
+	selected,
+}: EngineViewProps & {readonly session: SessionView; readonly selected: number}) => {
+	const live = useStoreSelector(
+		engine,
+		snapshot =>
+			snapshot.capture.kind === 'recording'
+				? {index: snapshot.capture.index, seconds: Math.floor((snapshot.capture.frames / snapshot.source.sampleRate) * 10) / 10}
+				: undefined,
+		shallowEqual,
+	);
+	// The engine knows the session directory as soon as the first capture made it.
+	const dir = useStoreSelector(engine, snapshot => snapshot.sessionDir);
+	const view = session.dir === undefined && dir !== undefined ? {...session, dir} : session;
+	return <SessionPanel session={view} selected={selected} rows={layout.sessionRows} columns={layout.columns} live={live} />;
+};

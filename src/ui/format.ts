@@ -1,0 +1,68 @@
+import type {Decibels, Seconds} from '../engine/units.js';
+
+/** `-12.3`, `0.0`, `-inf` (silence or below -99.9). */
+export const formatDb = (db: Decibels): string => {
+	if (!(db > -99.95)) {
+		return '-inf';
+	}
+	const text = db.toFixed(1);
+	return text === '-0.0' ? '0.0' : text;
+};
+
+/** `0:42.1` under an hour, `1:02:03` above; the tenth is truncated so a running clock never runs ahead. */
+export const formatDuration = (seconds: Seconds): string => {
+	const safe = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+	const tenths = Math.floor(safe * 10 + 1e-6);
+	const whole = Math.floor(tenths / 10);
+	const hours = Math.floor(whole / 3600);
+	const minutes = Math.floor((whole % 3600) / 60);
+	const secs = whole % 60;
+	if (hours > 0) {
+		return `${hours}:${pad2(minutes)}:${pad2(secs)}`;
+	}
+	return `${minutes}:${pad2(secs)}.${tenths % 10}`;
+};
+
+/** Seconds with one decimal when they have one: `13`, `9.2`. */
+export const formatSeconds = (seconds: Seconds): string => {
+	const rounded = Math.round(seconds * 10) / 10;
+	return Number.isInteger(rounded) ? String(rounded) : rounded.toFixed(1);
+};
+
+/** Local wall-clock time `14:03:22` of an ISO timestamp; `--:--:--` when it is not one. */
+export const formatClock = (iso: string): string => {
+	const date = new Date(iso);
+	if (Number.isNaN(date.getTime())) {
+		return '--:--:--';
+	}
+	return `${pad2(date.getHours())}:${pad2(date.getMinutes())}:${pad2(date.getSeconds())}`;
+};
+
+/** `001`. */
+export const formatIndex = (index: number): string => String(index).padStart(3, '0');
+
+const pad2 = (value: number): string => String(value).padStart(2, '0');
+
+/** Cuts text to `width` columns with an ellipsis, for lines that must not wrap. */
+export const truncate = (text: string, width: number): string => {
+	const chars = [...text];
+	if (chars.length <= width) {
+		return text;
+	}
+	if (width <= 0) {
+		return '';
+	}
+	return `${chars.slice(0, width - 1).join('')}…`;
+};
+
+/** Cuts a path from the left, keeping its end (the session's own name): `…/sessions/2025-11-23_10-00`. */
+export const truncateStart = (text: string, width: number): string => {
+	const chars = [...text];
+	if (chars.length <= width) {
+		return text;
+	}
+	if (width <= 0) {
+		return '';
+	}
+	return `…${chars.slice(chars.length - width + 1).join('')}`;
+};

@@ -1,0 +1,54 @@
+/** One key and what it does, for the help line. */
+export type HelpItem = {
+	readonly keys: string;
+	readonly label: string;
+	/** A shorter label for narrow terminals. */
+	readonly short?: string;
+};
+
+const separator = '  ';
+
+/**
+ * The help line in `width` columns: full labels if they fit, else short labels, else as many items as fit
+ * (the items are in order of importance).
+ */
+export const fitHelp = (items: readonly HelpItem[], width: number): string => {
+	const full = items.map(item => `${item.keys} ${item.label}`).join(separator);
+	if ([...full].length <= width) {
+		return full;
+	}
+	const short = items.map(item => `${item.keys} ${item.short ?? item.label}`);
+	let line = '';
+	for (const part of short) {
+		const next = line === '' ? part : `${line}${separator}${part}`;
+		if ([...next].length > width) {
+			break;
+		}
+		line = next;
+	}
+	return line;
+};
+
+export const mainHelp: readonly HelpItem[] = [
+	{keys: 'space', label: 'capture on/off', short: 'rec'},
+	{keys: 'q', label: 'quit'},
+	{keys: 'i', label: 'inputs', short: 'in'},
+	{keys: 'n', label: 'new session', short: 'new'},
+	{keys: '↑↓', label: 'browse'},
+	{keys: 'enter', label: 'transcript', short: 'text'},
+];
+
+export const pickerHelp: readonly HelpItem[] = [
+	{keys: 'enter', label: 'connect/disconnect', short: 'link'},
+	{keys: '↑↓', label: 'port'},
+	{keys: '←→', label: 'input', short: 'in'},
+	{keys: 'r', label: 'remember', short: 'keep'},
+	{keys: 'esc', label: 'back'},
+	{keys: 'space', label: 'capture on/off', short: 'rec'},
+];
+
+export const transcriptHelp: readonly HelpItem[] = [
+	{keys: 'esc', label: 'back'},
+	{keys: '↑↓', label: 'scroll'},
+	{keys: 'space', label: 'capture on/off', short: 'rec'},
+];

@@ -1,0 +1,45 @@
+import {Box, Text} from 'ink';
+import {truncate} from './format.js';
+import {StateKind, type StateView} from './state-view.js';
+
+export type StateBannerProps = {
+	readonly view: StateView;
+	readonly columns: number;
+	/** A rounded box around it when there are rows to spare. */
+	readonly border: boolean;
+};
+
+const colors: Readonly<Record<StateKind, string>> = {
+	[StateKind.recording]: 'red',
+	[StateKind.blocked]: 'yellow',
+	[StateKind.noServer]: 'magenta',
+	[StateKind.sourceStopped]: 'magenta',
+	[StateKind.demo]: 'cyan',
+	[StateKind.file]: 'cyan',
+	[StateKind.idle]: 'green',
+};
+
+/** The state, big and plain: the label in reverse video, what it means beside and under it. */
+export const StateBanner = ({view, columns, border}: StateBannerProps) => {
+	const inner = Math.max(1, columns - (border ? 4 : 2));
+	const marker = view.kind === StateKind.recording ? '● ' : '';
+	const label = ` ${marker}${view.label} `;
+	const summary = truncate(view.summary, Math.max(0, inner - [...label].length - 2));
+	return (
+		<Box
+			flexDirection="column"
+			borderStyle={border ? 'round' : undefined}
+			borderColor={colors[view.kind]}
+			paddingX={border ? 1 : 1}
+			width={columns}
+		>
+			<Text wrap="truncate">
+				<Text bold inverse color={colors[view.kind]}>
+					{label}
+				</Text>
+				{summary === '' ? '' : `  ${summary}`}
+			</Text>
+			<Text wrap="truncate">{truncate(view.detail, inner)}</Text>
+		</Box>
+	);
+};

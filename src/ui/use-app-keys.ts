@@ -1,0 +1,38 @@
+import {useInput} from 'ink';
+import type {EngineCommands} from './engine-store.js';
+
+export type UseAppKeysOptions = {
+	readonly commands: EngineCommands;
+	/** q, i and n belong to the main screen; a pane (picker, transcript) uses its own keys. */
+	readonly mainKeys: boolean;
+	readonly onOpenInputs: () => void;
+};
+
+/**
+ * Keys that work everywhere: space toggles the capture (the one thing that must never be out of reach),
+ * Ctrl+C quits. On the main screen also q (quit), i (inputs), n (new session). Ink delivers Ctrl+C here
+ * because the app renders with `exitOnCtrlC: false`: quitting goes through the app's one exit path, which
+ * finalizes an open capture first.
+ */
+export const useAppKeys = ({commands, mainKeys, onOpenInputs}: UseAppKeysOptions): void => {
+	useInput((input, key) => {
+		if (key.ctrl && input === 'c') {
+			commands.quit();
+			return;
+		}
+		if (input === ' ' && !key.ctrl && !key.meta) {
+			commands.toggle();
+			return;
+		}
+		if (!mainKeys || key.ctrl || key.meta) {
+			return;
+		}
+		if (input === 'q') {
+			commands.quit();
+		} else if (input === 'i') {
+			onOpenInputs();
+		} else if (input === 'n') {
+			commands.newSession();
+		}
+	});
+};

@@ -1,0 +1,122 @@
+/**
+ * The counter signal: every sample says which frame and channel it is, so a recording can be checked
+ * sample by sample for gaps, repeats, reordering and channel swaps (after ringbuf.js's sequence
+ * generator and verifier).
+ *
+ *   counterSample(n, c) = (((n + c * 2^18) mod 2^21) + 1) * 2^-22
+ *
+ * Each value is k * 2^-22 with 1 <= k <= 2^21, so it is exact in float32 (and in 24-bit PCM, and in
+ * 16-bit PCM never: use float WAV for exact checks), lies in (0, 0.5], never repeats within 2^21 frames
+ * (43 s at 48 kHz), and differs per channel. Zero never occurs, so silence before the signal starts is
+ * easy to trim.
+ */
+import {AssertionError} from 'node:assert';
+import type {Frames} from '../../src/engine/units.js';
+
+const period = 2 ** 21;
+const channelOffset = 2 ** 18;
+const step = 2 ** -22;
+
+/** The value of channel `channel` at absolute frame `frame`. */
+export const counterSample = (frame: Frames, channel: number): number => ((((frame + channel * channelOffset) % period) + period) % period + 1) * step;
+
+/**
+ * The frame index (mod 2^21) a sample value stands for on `channel`, or undefined if the value is not a
+ * counter sample at all.
+ */
+export const counterFrameOf = (value: number, channel: number): number | undefined => {
+	const k = value / step;
+	if (!Number.isInteger(k) || k < 1 || k > period) {
+		return undefined;
+	}
+	return (((k - 1 - channel * channelOffset) % period) + period) % period;
+};
+
+/** Writes `frames` frames of the counter, from absolute frame `startFrame`, interleaved into `buf`. */
+export const fillCounter = (buf: Float32Array, startFrame: Frames, frames: Frames, channels: number): void => {
+	if (frames * channels > buf.length) {
+		throw new RangeError(`fillCounter: ${frames} frames of ${channels} channels do not fit in ${buf.length} samples`);
+	}
+	for (let c = 0; c < channels; c++) {
+		// Counting k up and wrapping by hand is several times faster than the modulo per sample.
+		let k = (((startFrame + c * channelOffset) % period) + period) % period;
+		for (let i = 0, at = c; i < frames; i++, at += channels) {
+			buf[at] = (k + 1) * step;
+			k = k + 1 === period ? 0 : k + 1;
+		}
+	}
+};
+
+const describe = (value: number | undefined, channel: number): string => {
+	if (value === undefined) {
+		return 'nothing (the data ended)';
+	}
+	const frame = counterFrameOf(value, channel);
+	if (frame !== undefined) {
+		return `${value} (frame ${frame} of this channel)`;
+	}
+	for (let other = 0; other < 8; other++) {
+		const as = counterFrameOf(value, other);
+		if (as !== undefined && other !== channel) {
+			return `${value} (not a counter value of this channel; frame ${as} of channel ${other}?)`;
+		}
+	}
+	return `${value} (not a counter value)`;
+};
+
+/**
+ * Checks that `interleaved` is one unbroken stretch of the counter signal, starting wherever its first
+ * sample says. Returns that start (mod 2^21) and the frame count; throws an AssertionError naming the
+ * first bad frame, its channel, the value expected and the value found (decoded: a gap or a repeat
+ * shows as a different frame number, a swap as another channel's value).
+ */
+export const verifyCounter = (interleaved: Float32Array, channels: number): {startFrame: number; frames: Frames} => {
+	if (!Number.isInteger(channels) || channels < 1) {
+		throw new RangeError(`verifyCounter: channels must be a whole number >= 1, got ${channels}`);
+	}
+	const fail = (message: string): never => {
+		throw new AssertionError({message: `counter signal: ${message}`});
+	};
+	if (interleaved.length % channels !== 0) {
+		fail(`${interleaved.length} samples is not a whole number of ${channels}-channel frames`);
+	}
+	const frames = interleaved.length / channels;
+	if (frames === 0) {
+		fail('there are no frames to verify');
+	}
+	const startFrame = counterFrameOf(interleaved[0]!, 0);
+	if (startFrame === undefined) {
+		fail(`the first sample ${describe(interleaved[0], 0)} is not the counter on channel 0`);
+	}
+	const start = startFrame!;
+	for (let c = 0; c < channels; c++) {
+		let k = (start + c * channelOffset) % period;
+		for (let i = 0, at = c; i < frames; i++, at += channels) {
+			const expected = (k + 1) * step;
+			const got = interleaved[at]!;
+			if (got !== expected) {
+				// Report the earliest bad frame over all channels, not the first bad one of channel 0.
+				const first = firstBad(interleaved, channels, start, frames);
+				fail(
+					`frame ${first.frame} (absolute ${(start + first.frame) % period}), channel ${first.channel}: ` +
+						`expected ${first.expected} (frame ${(start + first.frame) % period}), got ${describe(first.got, first.channel)}`,
+				);
+			}
+			k = k + 1 === period ? 0 : k + 1;
+		}
+	}
+	return {startFrame: start, frames};
+};
+
+const firstBad = (interleaved: Float32Array, channels: number, start: number, frames: Frames) => {
+	for (let i = 0; i < frames; i++) {
+		for (let c = 0; c < channels; c++) {
+			const expected = counterSample(start + i, c);
+			const got = interleaved[i * channels + c]!;
+			if (got !== expected) {
+				return {frame: i, channel: c, expected, got};
+			}
+		}
+	}
+	throw new Error('unreachable: a mismatch was seen');
+};

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, describe, test} from 'node:test';
+import {promisify} from 'node:util';
+import {Session} from '../src/session/session.js';
+import type {SessionManifest} from '../src/session/session-manifest.js';
+import type {TranscriptState} from '../src/session/transcript-state.js';
+import {lazyEngine} from '../src/transcribe/engine-factory.js';
+import {dropHallucinations, segmentsText} from '../src/transcribe/hallucination-filter.js';
+import {renderSessionTranscript} from '../src/transcribe/transcript-files.js';
+import {TranscriptionQueue, type QueueEvent} from '../src/transcribe/transcription-queue.js';
+import {jfkWav, makeSession, testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+
+const run = promisify(execFile);
+
+describe('transcription queue with whisper.cpp', () => {
+	let root: string;
+	before(async () => {
+		root = await mkdtemp(path.join(os.tmpdir(), 'omega13-transcribe-queue-'));
+		await testWhisper();
+	});
+	after(() => rm(root, {recursive: true, force: true}));
+
+	test('a 48 kHz stereo capture of speech goes queued -> running -> done, with txt, json and transcript.md', async () => {
+		const dir = await makeSession(path.join(root, 'a'), [jfkWav]);
+		const session = await Session.open(dir);
+		const events: QueueEvent[] = [];
+		const queue = new TranscriptionQueue({
+			engine: lazyEngine({mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'}),
+			onEvent: (event) => events.push(event),
+		});
+		try {
+			const pending = queue.enqueue(session, 1);
+			// enqueue returns at once: the capture is recorded as queued and handed to the worker, not transcribed yet.
+			assert.match(session.manifest.captures[0]!.transcript?.status ?? '', /^(queued|running)$/);
+			const state = await pending;
+			assert.equal(state.status, 'done', state.reason);
+			assert.deepEqual(
+				events.filter((event) => event.type === 'state').map((event) => (event as {state: TranscriptState}).state.status),
+				['queued', 'running', 'done'],
+			);
+
+			const saved = JSON.parse(await readFile(path.join(dir, 'session.json'), 'utf8')) as SessionManifest;
+			const transcript = saved.captures[0]!.transcript!;
+			assert.equal(transcript.status, 'done');
+			assert.equal(transcript.model, 'for-tests-ggml-tiny.en');
+			assert.equal(transcript.language, 'en');
+			assert.match(transcript.engine!, /^whisper\.cpp 1\.5\.0 \(process\)$/);
+			assert.ok(Math.abs(transcript.audioSeconds! - 11) < 0.01, `audioSeconds ${transcript.audioSeconds}`);
+			assert.ok(transcript.elapsedSeconds! > 0 && transcript.elapsedSeconds! < 30);
+			// The weightless test model transcribes nothing.
+			assert.equal(transcript.text, '');
+			assert.deepEqual(transcript.files, {txt: '001.txt', json: '001.json'});
+
+			assert.equal(await readFile(path.join(dir, '001.txt'), 'utf8'), '');
+			const json = JSON.parse(await readFile(path.join(dir, '001.json'), 'utf8')) as Record<string, unknown>;
+			assert.equal(json['capture'], 1);
+			assert.equal(json['audio'], '001.wav');
+			assert.equal(json['model'], 'for-tests-ggml-tiny.en');
+			assert.ok(Array.isArray(json['segments']));
+			assert.ok(Array.isArray(json['dropped']));
+			for (const file of ['001.txt', '001.json', 'transcript.md']) {
+				assert.equal((await stat(path.join(dir, file))).mode & 0o777, 0o600, `${file} mode`);
+			}
+			const markdown = await readFile(path.join(dir, 'transcript.md'), 'utf8');
+			assert.match(markdown, /^# Transcript: session /);
+			assert.match(markdown, /## 001 · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · 11\.0 s\n\n_\(no speech\)_/);
+			// The audio is left as it was.
+			assert.equal((await stat(path.join(dir, '001.wav'))).size > 11 * 48_000 * 8, true);
+		} finally {
+			await queue.dispose();
+			await session.dispose();
+		}
+	});
+
+	test('captures are transcribed one at a time, in the order they were queued', async () => {
+		const silence = path.join(root, 'silence.wav');
+		await run('sox', ['-n', '-r', '44100', '-c', '1', silence, 'trim', '0', '2']);
+		const dir = await makeSession(path.join(root, 'b'), [silence, jfkWav, silence], {rate: 44_100, channels: 1});
+		const session = await Session.open(dir);
+		const order: string[] = [];
+		let running = 0;
+		let mostAtOnce = 0;
+		const queue = new TranscriptionQueue({
+			engine: lazyEngine({mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'}),
+			onEvent: (event) => {
+				if (event.type === 'state') {
+					order.push(`${event.index}:${event.state.status}`);
+					running += event.state.status === 'running' ? 1 : event.state.status === 'done' || event.state.status === 'failed' ? -1 : 0;
+					mostAtOnce = Math.max(mostAtOnce, running);
+				}
+			},
+		});
+		try {
+			const states = await Promise.all([3, 1, 2].map((index) => queue.enqueue(session, index)));
+			assert.deepEqual(states.map((state) => state.status), ['done', 'done', 'done']);
+			assert.equal(mostAtOnce, 1);
+			assert.deepEqual(
+				order.filter((entry) => !entry.endsWith(':queued')),
+				['3:running', '3:done', '1:running', '1:done', '2:running', '2:done'],
+			);
+			// A second enqueue of a capture already waiting gives the same pending result.
+			const first = queue.enqueue(session, 1);
+			assert.equal(queue.enqueue(session, 1), first);
+			await first;
+			await queue.idle();
+			assert.equal(queue.pending, 0);
+			const markdown = await readFile(path.join(dir, 'transcript.md'), 'utf8');
+			const headings = [...markdown.matchAll(/^## (\d{3})/gm)].map((match) => match[1]);
+			assert.deepEqual(headings, ['001', '002', '003']);
+		} finally {
+			await queue.dispose();
+			await session.dispose();
+		}
+	});
+
+	test('enqueue refuses an unknown capture and one that is still recording, with exact messages', async () => {
+		const dir = await makeSession(path.join(root, 'c'), [jfkWav]);
+		const session = await Session.open(dir);
+		const queue = new TranscriptionQueue({engine: lazyEngine({mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'})});
+		try {
+			assert.throws(() => queue.enqueue(session, 9), {message: `TranscriptionQueue.enqueue: no capture 9 in ${dir}`});
+			await session.updateCapture(1, {state: 'recording'});
+			assert.throws(() => queue.enqueue(session, 1), {message: 'TranscriptionQueue.enqueue: capture 1 is still recording'});
+		} finally {
+			await queue.dispose();
+			await session.dispose();
+		}
+		assert.throws(() => queue.enqueue(session, 1), /the queue is disposed/);
+	});
+});
+
+test('known whisper hallucinations on silence are dropped and listed', () => {
+	const {kept, dropped} = dropHallucinations([
+		{start: 0, end: 1, text: ' [BLANK_AUDIO]'},
+		{start: 1, end: 2, text: '(silence)'},
+		{start: 2, end: 3, text: '   '},
+		{start: 3, end: 4, text: ' [ Silence ]'},
+		{start: 4, end: 5, text: ' And so my fellow Americans,'},
+		{start: 5, end: 6, text: ' the [BLANK_AUDIO] stays inside speech'},
+	]);
+	assert.deepEqual(
+		dropped.map((segment) => [segment.text, segment.reason, segment.rule]),
+		[
+			[' [BLANK_AUDIO]', 'hallucination', 'silence-tag'],
+			['(silence)', 'hallucination', 'silence-tag'],
+			['   ', 'hallucination', 'empty'],
+			[' [ Silence ]', 'hallucination', 'silence-tag'],
+		],
+	);
+	assert.equal(segmentsText(kept), 'And so my fellow Americans, the [BLANK_AUDIO] stays inside speech');
+});
+
+test('transcript.md lists every capture in order with its wall-clock time and where it stands', () => {
+	const base = {state: 'complete', triggeredAt: '2025-11-23T14:05:22Z', frames: 0, channels: 1, sampleRate: 16000, sampleFormat: 'float32', prerollFrames: 0, droppedFrames: 0} as const;
+	const manifest: SessionManifest = {
+		version: 1,
+		id: '2025-11-23_14-05-09',
+		createdAt: '2025-11-23T14:05:09Z',
+		captures: [
+			{...base, index: 1, file: '001.wav', startedAt: '2025-11-23T14:05:09Z', durationSeconds: 12.34, transcript: {status: 'done', text: 'Hello there.'}},
+			{...base, index: 2, file: '002.wav', startedAt: '2025-11-23T14:07:00Z', durationSeconds: 125.6, transcript: {status: 'failed', reason: 'timed out after 5 s'}},
+			{...base, index: 3, file: '003.wav', startedAt: '2025-11-23T14:09:00Z', durationSeconds: 3, transcript: {status: 'queued'}},
+			{...base, index: 4, file: '004.wav', startedAt: '2025-11-23T14:10:00Z', durationSeconds: 3},
+		],
+	};
+	const text = renderSessionTranscript(manifest);
+	const local = (iso: string): string => {
+		const date = new Date(iso);
+		const two = (value: number): string => String(value).padStart(2, '0');
+		return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+	};
+	assert.equal(
+		text,
+		[
+			'# Transcript: session 2025-11-23_14-05-09',
+			'',
+			`## 001 · ${local('2025-11-23T14:05:09Z')} · 12.3 s`,
+			'',
+			'Hello there.',
+			'',
+			`## 002 · ${local('2025-11-23T14:07:00Z')} · 2 min 06 s`,
+			'',
+			'_transcription failed: timed out after 5 s_',
+			'',
+			`## 003 · ${local('2025-11-23T14:09:00Z')} · 3.0 s`,
+			'',
+			'_waiting to be transcribed_',
+			'',
+			`## 004 · ${local('2025-11-23T14:10:00Z')} · 3.0 s`,
+			'',
+			'_not transcribed_',
+			'',
+		].join('\n'),
+	);
+});
