@@ -23,8 +23,8 @@ const cpuTicks = (pid: number): number => {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 	return Number(fields[11]) + Number(fields[12]);
 };
-const peakRssMb = (pid: number): number => {
-	const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+const statusMb = (pid: number, field: string): number => {
+	const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
 	return Number(match?.[1] ?? 0) / 1024;
 };
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -45,7 +45,12 @@ try {
 	const t0 = performance.now();
 	await new Promise(resolve => setTimeout(resolve, seconds * 1000));
 	const cpu = ((cpuTicks(pid) - ticks0) / clockTicks / ((performance.now() - t0) / 1000)) * 100;
-	console.log(`headless buffering 48 kHz stereo, period 256, ${seconds} s: CPU ${cpu.toFixed(2)} % of a core (target < 1 %), peak RSS ${peakRssMb(pid).toFixed(1)} MB`);
+	console.log(`headless buffering 48 kHz stereo, period 256, ${seconds} s: CPU ${cpu.toFixed(2)} % of a core (target < 1 %)`);
+	// JACK maps the server's shared memory into every client: it counts in RSS but is not ours.
+	console.log(
+		`peak RSS ${statusMb(pid, 'VmHWM').toFixed(1)} MB, of which private ${statusMb(pid, 'RssAnon').toFixed(1)} MB, ` +
+			`JACK shared memory ${statusMb(pid, 'RssShmem').toFixed(1)} MB`,
+	);
 	console.log(`ring 13 s stereo float32: ${((13 * 48_000 * 2 * 4) / 1e6).toFixed(2)} MB (target 5 MB)`);
 	await player.stop();
 	await recorder.dispose();

@@ -129,7 +129,7 @@ const badFiles: ReadonlyArray<{readonly name: string; readonly text: string; rea
 	{
 		name: 'a missing comma',
 		text: '{\n\t"channels": 2\n\t"format": "wav"\n}',
-		problems: ['F:3:2: not valid JSON: expected "," or "}" after the value of "channels", got "\\""'],
+		problems: ['F:3:2: not valid JSON: expected "," or "}" after the value of "channels", got "format"'],
 	},
 	{
 		name: 'an unclosed object',

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -435,6 +436,22 @@ describe('JackClient lifetime', () => {
 		}
 	});
 
+	for (const ending of ['the event loop empties', 'process.exit() is called']) {
+		it(`lets a process end cleanly with a client still open and running when ${ending}`, () => {
+			const nativeModule = new URL('../src/engine/jack-native.js', import.meta.url).href;
+			const script = `
+				import {JackClient} from ${JSON.stringify(nativeModule)};
+				const client = JackClient.open({name: 'leaver${process.pid}', inputs: 2, outputs: 2, serverName: ${JSON.stringify(server.name)}});
+				client.connect(client.outputPorts[0], client.inputPorts[0]);
+				client.write(new Float32Array(48000 * 2).fill(0.5));
+				setTimeout(() => { ${ending.startsWith('process.exit') ? 'process.exit(0);' : ''} }, 300);`;
+			const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {encoding: 'utf8', timeout: 10_000});
+			assert.equal(result.signal, null, `the process died of ${result.signal}: ${result.stderr}`);
+			assert.equal(result.status, 0, result.stderr);
+			assert.equal(result.stderr, '', 'libjack must not print to stderr');
+		});
+	}
+
 	it('closes a client left open when its environment ends (a worker thread exits)', async () => {
 		const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 		const name = `native${process.pid}worker`;
@@ -442,7 +459,9 @@ describe('JackClient lifetime', () => {
 			`const {createRequire} = require('node:module');
 			const addon = createRequire(${JSON.stringify(path.join(root, 'package.json'))})('./build/Release/omega13_jack.node');
 			new addon.JackClient(${JSON.stringify(name)}, 1, 0, ${JSON.stringify(server.name)}, 1);
-			require('node:worker_threads').parentPort.postMessage('open');`,
+			const {parentPort} = require('node:worker_threads');
+			parentPort.once('message', () => parentPort.close());
+			parentPort.postMessage('open');`,
 			{eval: true},
 		);
 		const exited = new Promise(resolve => worker.once('exit', resolve));
@@ -454,6 +473,8 @@ describe('JackClient lifetime', () => {
 			worker.once('error', reject);
 		});
 		assert.equal(watcher.ports({namePattern: `^${name}:`}).length, 1);
+		// The worker ends without disposing its client: only the env cleanup hook can close it.
+		worker.postMessage('end');
 		await exited;
 		await waitFor('the worker client to be closed', () => watcher.ports({namePattern: `^${name}:`}).length === 0);
 	});

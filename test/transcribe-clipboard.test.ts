@@ -31,7 +31,7 @@ test('under X the transcript lands on the CLIPBOARD selection through xclip', as
 	}
 	const xvfb = await Xvfb.start();
 	t.after(() => xvfb.dispose());
-	const env = {...process.env, DISPLAY: xvfb.display};
+	const env: NodeJS.ProcessEnv = {...process.env, DISPLAY: xvfb.display};
 	delete env['WAYLAND_DISPLAY'];
 	const text = 'And so, my fellow Americans: ask not — what your country can do for you';
 	assert.deepEqual(await copyToClipboard(text, {env}), {ok: true, tool: 'xclip'});

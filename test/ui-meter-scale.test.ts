@@ -46,9 +46,10 @@ describe('meter scale', () => {
 	test('the scale labels sit on their cell boundaries and drop out when they would touch', () => {
 		assert.equal(scaleLine(50), '-60      -48       -36       -24       -12       0');
 		assert.equal(scaleLine(50).length, 50);
-		assert.equal(scaleLine(20), '-60   -36   -12   0');
+		assert.equal(scaleLine(20), '-60    -36         0');
 		assert.equal(scaleLine(20).length, 20);
 		assert.equal(scaleLine(8), '-60    0');
+		assert.equal(scaleLine(30), '-60  -48   -36   -24   -12   0');
 		assert.equal(scaleLine(8).length, 8);
 	});
 });

@@ -106,6 +106,13 @@ export const parseJsonc = (text: string): JsoncDocument => {
 		if (at >= text.length) {
 			return 'the end of the file';
 		}
+		if (text[at] === '"') {
+			// Most often the next key after a missing comma: show it whole.
+			const string = /^"(?:[^"\\\n]|\\.){0,40}"/.exec(text.slice(at, at + 64))?.[0];
+			if (string !== undefined) {
+				return string;
+			}
+		}
 		wordPattern.lastIndex = at;
 		const word = wordPattern.exec(text)?.[0];
 		if (word !== undefined) {

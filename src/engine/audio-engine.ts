@@ -15,7 +15,10 @@ export type AudioEngineOptions = {
 	readonly silenceGate?: SilenceGateOptions;
 	/** Makes the file (and its session record) for each capture. */
 	readonly openCapture: CaptureSinkFactory;
-	/** How often the ring drains the source. @default 20 */
+	/**
+	 * How often the ring drains the source. Triggers drain first, so this sets only the meters' latency
+	 * and the wakeups a second (CPU); the native ring holds 8 s. @default 50
+	 */
 	readonly drainIntervalMs?: number;
 	/** How often the snapshot (meters, fill) is refreshed for viewers. @default 50 (20 fps) */
 	readonly publishIntervalMs?: number;
@@ -60,6 +63,8 @@ export class AudioEngine {
 	#timer: NodeJS.Timeout | undefined;
 	#lastPublish = 0;
 	#snapshot: EngineSnapshot;
+	/** The snapshot lags the engine (nobody was subscribed to be told): rebuild it when read. */
+	#stale = false;
 	readonly #listeners = new Set<() => void>();
 	readonly #eventListeners = new Set<EngineEventListener>();
 	#disposed = false;
@@ -79,7 +84,7 @@ export class AudioEngine {
 		this.#readBuffer = this.#makeReadBuffer();
 		this.#levels = this.#silentLevels();
 		this.#snapshot = this.#buildSnapshot();
-		const drainIntervalMs = options.drainIntervalMs ?? 20;
+		const drainIntervalMs = options.drainIntervalMs ?? 50;
 		this.#timer = setInterval(() => {
 			this.drain();
 		}, drainIntervalMs);
@@ -108,7 +113,13 @@ export class AudioEngine {
 		return () => this.#listeners.delete(listener);
 	};
 
-	getSnapshot = (): EngineSnapshot => this.#snapshot;
+	getSnapshot = (): EngineSnapshot => {
+		if (this.#stale && this.#listeners.size === 0) {
+			this.#snapshot = this.#buildSnapshot();
+			this.#stale = false;
+		}
+		return this.#snapshot;
+	};
 
 	onEvent(listener: EngineEventListener): () => void {
 		this.#eventListeners.add(listener);
@@ -143,9 +154,13 @@ export class AudioEngine {
 			}
 		}
 		this.#checkSource();
+		if (this.#listeners.size === 0) {
+			// Headless: nobody watches the meters, so build nothing until someone asks (status).
+			this.#stale = true;
+			return;
+		}
 		const now = Date.now();
 		if (now - this.#lastPublish >= this.#publishIntervalMs) {
-			this.#levels = this.#meter.take() ?? this.#levels;
 			this.#publish(now);
 		}
 	}
@@ -360,6 +375,7 @@ export class AudioEngine {
 
 	#publish(now: EpochMs = Date.now()): void {
 		this.#lastPublish = now;
+		this.#stale = false;
 		this.#snapshot = this.#buildSnapshot();
 		for (const listener of this.#listeners) {
 			listener();
@@ -367,6 +383,7 @@ export class AudioEngine {
 	}
 
 	#buildSnapshot(): EngineSnapshot {
+		this.#levels = this.#meter.take() ?? this.#levels;
 		const source = this.#source;
 		const stats = source.stats();
 		return {

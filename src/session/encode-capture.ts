@@ -274,7 +274,6 @@ const encodeFlac = async (info: WavInfo, bits: 16 | 24, output: string, env: Nod
 		`--channels=${info.channels}`,
 		`--bps=${bits}`,
 		`--sample-rate=${info.sampleRate}`,
-		`--input-size=${info.frames * info.channels * (bits / 8)}`,
 		'-o',
 		output,
 		'-',
@@ -285,6 +284,9 @@ const encodeFlac = async (info: WavInfo, bits: 16 | 24, output: string, env: Nod
 		child.once('error', reject);
 		child.once('close', resolve);
 	});
+	// No --input-size: with it flac stops reading and exits once it has that many bytes, which can close
+	// its stdin before our end of the pipe finishes ("Premature close"). Without it, flac reads to our EOF
+	// and fills in the length in STREAMINFO by seeking back in its output file.
 	// If flac dies, writing its stdin fails with EPIPE; its exit status and stderr say more than that.
 	const fed = pipeline(rawPcm(info, bits), child.stdin).then(
 		() => undefined,

@@ -55,7 +55,8 @@ export const acquireBuildLock = async (lockPath: string, options: AcquireOptions
 			}
 		}
 		const pid = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
-		if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+		// Our own pid means another build in this process: wait for it like any other.
+		if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || alive(pid))) {
 			if (!told) {
 				told = true;
 				onWait?.(pid);

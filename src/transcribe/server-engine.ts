@@ -163,7 +163,13 @@ export class WhisperServerEngine implements TranscriptionEngine {
 		const started = performance.now();
 		for (let attempt = 1; ; attempt++) {
 			const port = await freeLoopbackPort();
-			const args = ['-m', model.path, '-l', this.language, '-t', String(this.#threads), '--host', '127.0.0.1', '--port', String(port)];
+			const args = [
+				...['-m', model.path, '-l', this.language, '-t', String(this.#threads)],
+				// main's decoding (beam search of 5, best of 5) rather than the 1.5.0 server's greedy best of
+				// 2, so both engines give the same transcript for the same audio.
+				...['-bs', '5', '-bo', '5'],
+				...['--host', '127.0.0.1', '--port', String(port)],
+			];
 			const child = spawn(binaries.server, args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
 			const server = watch(child, port);
 			this.#options.onSpawn?.(child);

@@ -30,7 +30,7 @@ export const fitHelp = (items: readonly HelpItem[], width: number): string => {
 };
 
 export const mainHelp: readonly HelpItem[] = [
-	{keys: 'space', label: 'capture on/off', short: 'rec'},
+	{keys: 'space', label: 'capture', short: 'rec'},
 	{keys: 'q', label: 'quit'},
 	{keys: 'i', label: 'inputs', short: 'in'},
 	{keys: 'n', label: 'new session', short: 'new'},
@@ -44,11 +44,11 @@ export const pickerHelp: readonly HelpItem[] = [
 	{keys: '←→', label: 'input', short: 'in'},
 	{keys: 'r', label: 'remember', short: 'keep'},
 	{keys: 'esc', label: 'back'},
-	{keys: 'space', label: 'capture on/off', short: 'rec'},
+	{keys: 'space', label: 'capture', short: 'rec'},
 ];
 
 export const transcriptHelp: readonly HelpItem[] = [
 	{keys: 'esc', label: 'back'},
 	{keys: '↑↓', label: 'scroll'},
-	{keys: 'space', label: 'capture on/off', short: 'rec'},
+	{keys: 'space', label: 'capture', short: 'rec'},
 ];

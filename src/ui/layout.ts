@@ -35,10 +35,10 @@ export const planLayout = (columns: number, rows: number, channels: number): Scr
 	let meterNumbers = true;
 	let clipWord = true;
 	const cellsFor = (): number => width - (1 + labelWidth + 1 + 2 + (clipWord ? 5 : 0) + (meterNumbers ? 9 : 0));
-	if (cellsFor() < 16) {
+	if (cellsFor() < 12) {
 		meterNumbers = false;
 	}
-	if (cellsFor() < 12) {
+	if (cellsFor() < 8) {
 		clipWord = false;
 	}
 	const meterCells = Math.min(maxMeterCells, Math.max(minMeterCells, cellsFor()));

@@ -46,22 +46,24 @@ export const meterBar = (cells: number, level: Decibels, hold: Decibels, floorDb
 
 /**
  * Tick labels under a bar of `cells`: each label centred on its cell boundary (the floor's flush left,
- * 0 dB's flush right); a label that would touch the previous one is left out, so narrow meters get fewer.
+ * 0 dB's flush right). The ends are placed first; a middle label that would come within two spaces of
+ * another is left out, so narrow meters get fewer labels.
  */
 export const scaleLine = (cells: number, ticks: readonly Decibels[] = meterTicksDb, floorDb: Decibels = meterFloorDb): string => {
 	const line: string[] = Array.from({length: cells}, () => ' ');
-	let free = 0;
-	for (const tick of ticks) {
+	const taken: boolean[] = Array.from({length: cells}, () => false);
+	const order = ticks.length <= 2 ? ticks : [ticks[0]!, ticks.at(-1)!, ...ticks.slice(1, -1)];
+	for (const tick of order) {
 		const label = String(tick);
 		const boundary = dbToCells(tick, cells, floorDb);
 		const start = Math.min(cells - label.length, Math.max(0, boundary - Math.floor(label.length / 2)));
-		if (start < free || start < 0) {
+		if (start < 0 || taken.slice(Math.max(0, start - 2), start + label.length + 2).some(Boolean)) {
 			continue;
 		}
 		for (let i = 0; i < label.length; i++) {
 			line[start + i] = label[i]!;
+			taken[start + i] = true;
 		}
-		free = start + label.length + 1;
 	}
 	return line.join('');
 };

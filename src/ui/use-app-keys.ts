@@ -1,5 +1,5 @@
-import {useInput} from 'ink';
 import type {EngineCommands} from './engine-store.js';
+import {useKeys} from './use-keys.js';
 
 export type UseAppKeysOptions = {
 	readonly commands: EngineCommands;
@@ -15,7 +15,7 @@ export type UseAppKeysOptions = {
  * finalizes an open capture first.
  */
 export const useAppKeys = ({commands, mainKeys, onOpenInputs}: UseAppKeysOptions): void => {
-	useInput((input, key) => {
+	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') {
 			commands.quit();
 			return;

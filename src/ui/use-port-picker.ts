@@ -1,10 +1,10 @@
-import {useInput} from 'ink';
 import {useEffect, useReducer, useRef} from 'react';
 import type {SourceKind} from '../engine/audio-source.js';
 import type {EngineCommands} from './engine-store.js';
 import type {InputsView} from './inputs-view.js';
 import {shortPortName} from './level-meters.js';
 import {initialPortPicker, portPickerReducer, type PortPickerState} from './port-picker-state.js';
+import {useKeys} from './use-keys.js';
 
 export type UsePortPickerOptions = {
 	readonly commands: EngineCommands;
@@ -65,7 +65,7 @@ export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, 
 		);
 	};
 
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (key.escape || input === 'q' || input === 'i') {
 				onClose();
@@ -107,7 +107,7 @@ export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, 
 				}
 			}
 		},
-		{isActive},
+		isActive,
 	);
 
 	return state;

@@ -1,5 +1,5 @@
-import {useInput} from 'ink';
 import type {SelectionMove} from './session-selection.js';
+import {useKeys} from './use-keys.js';
 
 export type UseSessionKeysOptions = {
 	readonly isActive: boolean;
@@ -10,7 +10,7 @@ export type UseSessionKeysOptions = {
 
 /** Arrows, Page Up/Down, Home/End move the session selection; Enter opens the selected capture. */
 export const useSessionKeys = ({isActive, onMove, onOpen}: UseSessionKeysOptions): void => {
-	useInput(
+	useKeys(
 		(_input, key) => {
 			if (key.upArrow) {
 				onMove('up');
@@ -28,6 +28,6 @@ export const useSessionKeys = ({isActive, onMove, onOpen}: UseSessionKeysOptions
 				onOpen();
 			}
 		},
-		{isActive},
+		isActive,
 	);
 };

@@ -1,4 +1,4 @@
-import {useInput} from 'ink';
+import {useKeys} from './use-keys.js';
 
 export type UseTranscriptKeysOptions = {
 	readonly isActive: boolean;
@@ -10,7 +10,7 @@ export type UseTranscriptKeysOptions = {
 
 /** Esc, Enter or q go back; arrows and Page Up/Down scroll. */
 export const useTranscriptKeys = ({isActive, onScroll, onClose, pageRows}: UseTranscriptKeysOptions): void => {
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (key.escape || key.return || input === 'q') {
 				onClose();
@@ -24,6 +24,6 @@ export const useTranscriptKeys = ({isActive, onScroll, onClose, pageRows}: UseTr
 				onScroll(pageRows);
 			}
 		},
-		{isActive},
+		isActive,
 	);
 };

@@ -9,7 +9,7 @@
  *   finally { await server.stop(); }
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {readdirSync, rmSync} from 'node:fs';
+import {openSync, closeSync, readSync, readdirSync, rmSync, writeSync} from 'node:fs';
 import type {Frames, Hertz} from '../../src/engine/units.js';
 
 export type JackServerOptions = {
@@ -48,7 +48,11 @@ export type JackServer = {
 	exited(): Promise<void>;
 	/** Starts a new jackd with the same name and options (after `kill`/`stop`); resolves to this server. */
 	restart(): Promise<JackServer>;
-	/** Stops jackd (SIGTERM, SIGKILL after 3 s) and removes what a killed one left in /dev/shm. Idempotent. */
+	/**
+	 * Stops jackd (SIGTERM, SIGKILL after 3 s) and removes what a killed one left in /dev/shm (its socket,
+	 * semaphores and slot in jackd's server registry; its memory segments go when the next jackd starts).
+	 * Idempotent.
+	 */
 	stop(): Promise<void>;
 };
 
@@ -82,6 +86,55 @@ const removeLeftovers = (name: string): void => {
 		if (entry.startsWith(`jack_${name}_`) || entry.startsWith(`jack_sem.${uid}_${name}_`)) {
 			rmSync(`/dev/shm/${entry}`, {force: true, recursive: true});
 		}
+	}
+};
+
+// jackd2's registry of running servers (/dev/shm/jack-shm-registry) has 8 slots. A server frees its slot
+// when it exits cleanly; one that was killed keeps it until a server *of the same name* starts, which
+// with our unique names never happens, so crash tests would fill it ("Too many servers already
+// active"). Layout (jackd2 1.9, shm.h): header {u32 magic 'JACK', u16 protocol, pad, i32 type,
+// u32 size, u32 hdr_len, u32 entry_len}, then 8 x {i32 pid; char name[257]} padded to 264 bytes.
+const registryPath = '/dev/shm/jack-shm-registry';
+const registryMagic = 0x4a_41_43_4b;
+const serverSlots = 8;
+const slotBytes = 264;
+const slotsOffset = 24;
+
+const isAlive = (pid: number): boolean => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+};
+
+/** Frees the registry slots of servers whose process is gone (what jackd does only for its own name). */
+const reclaimDeadServerSlots = (): void => {
+	let fd: number;
+	try {
+		fd = openSync(registryPath, 'r+');
+	} catch {
+		return;
+	}
+	try {
+		const header = Buffer.alloc(slotsOffset + serverSlots * slotBytes);
+		if (readSync(fd, header, 0, header.length, 0) < header.length) {
+			return;
+		}
+		// Only a layout we know: anything else is left alone.
+		if (header.readUInt32LE(0) !== registryMagic || header.readUInt32LE(16) !== header.length) {
+			return;
+		}
+		for (let slot = 0; slot < serverSlots; slot++) {
+			const at = slotsOffset + slot * slotBytes;
+			const pid = header.readInt32LE(at);
+			if (pid > 0 && !isAlive(pid)) {
+				writeSync(fd, Buffer.alloc(slotBytes), 0, slotBytes, at);
+			}
+		}
+	} finally {
+		closeSync(fd);
 	}
 };
 
@@ -154,6 +207,7 @@ class RunningJackServer implements JackServer {
 			'-P',
 			String(playbackPorts),
 		];
+		reclaimDeadServerSlots();
 		const child = spawn('jackd', args, {env: this.env, stdio: ['ignore', 'pipe', 'pipe']});
 		this.#child = child;
 		live.add(child);
@@ -219,6 +273,7 @@ class RunningJackServer implements JackServer {
 		this.#watchdog?.kill('SIGKILL');
 		this.#watchdog = undefined;
 		removeLeftovers(this.name);
+		reclaimDeadServerSlots();
 	}
 }
 

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict';
+import {execFile, spawn, type ChildProcess} from 'node:child_process';
+import {once} from 'node:events';
+import {chmod, mkdir, mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {after, before, describe, it} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import {doctorExitCode, formatDoctor, runDoctor, type DoctorLine} from '../src/app/doctor.js';
+import {defaultSettings, type Settings} from '../src/config/settings-schema.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const testModel = path.join(path.resolve(repoRoot, '../shared'), 'models', 'for-tests-ggml-tiny.en.bin');
+
+let root: string;
+let env: NodeJS.ProcessEnv;
+before(async () => {
+	root = await mkdtemp(path.join(os.tmpdir(), 'omega13-doctor-'));
+	// A server name of our own: whatever JACK server the machine runs, this one is not running.
+	const {DISPLAY: _display, ...rest} = process.env;
+	env = {
+		...rest,
+		JACK_DEFAULT_SERVER: `omega13-doctor-${process.pid}`,
+		XDG_DATA_HOME: path.join(root, 'data'),
+		XDG_CONFIG_HOME: path.join(root, 'config'),
+		OMEGA13_WHISPER_DIR: path.join(root, 'whisper-not-built'),
+	};
+	delete env['OMEGA13_WHISPER_BIN'];
+});
+after(async () => {
+	await rm(root, {recursive: true, force: true});
+});
+
+const settingsWith = (changes: Partial<Settings>): Settings => ({...defaultSettings(env), model: testModel, ...changes});
+
+const line = (lines: readonly DoctorLine[], start: string): DoctorLine => {
+	const found = lines.find((candidate) => candidate.what.startsWith(start));
+	assert.ok(found !== undefined, `no line starting "${start}" in:\n${formatDoctor(lines)}`);
+	return found;
+};
+
+describe('runDoctor', () => {
+	it('says the JACK server is not running and how to start one', async () => {
+		const lines = await runDoctor({settings: settingsWith({}), env});
+		const jack = line(lines, 'JACK server');
+		assert.equal(jack.ok, false);
+		assert.equal(jack.what, `JACK server "omega13-doctor-${process.pid}": not running`);
+		assert.match(jack.fix ?? '', /^start JACK: `jackd -d alsa`/);
+		assert.deepEqual(line(lines, 'JACK ports'), {ok: false, what: 'JACK ports: not checked (no JACK server to ask)', fix: 'start the JACK server first'});
+		assert.equal(doctorExitCode(lines), 1);
+		// Every line that is not ok says what to do.
+		assert.ok(lines.every((candidate) => candidate.ok || (candidate.fix ?? '') !== ''), formatDoctor(lines));
+		assert.match(formatDoctor(lines), /^FIX  JACK server "omega13-doctor-\d+": not running\n {7}-> start JACK/);
+	});
+
+	it('checks the X display for the hotkey, and skips it when the hotkey is off', async () => {
+		const withHotkey = await runDoctor({settings: settingsWith({}), env});
+		assert.deepEqual(line(withHotkey, 'Hotkey'), {
+			ok: false,
+			what: 'Hotkey ctrl+alt+space: DISPLAY is not set',
+			fix: 'run omega13 inside an X session (or with DISPLAY set), or on Wayland bind `omega13 toggle` to a key in your desktop\'s settings and set "hotkey": "off"',
+		});
+		const off = await runDoctor({settings: settingsWith({hotkey: 'off'}), env});
+		assert.equal(line(off, 'Hotkey').ok, true);
+	});
+
+	it('checks the whisper build and the model file', async () => {
+		const lines = await runDoctor({settings: settingsWith({}), env});
+		const build = line(lines, 'whisper.cpp');
+		assert.equal(build.ok, false);
+		assert.equal(build.what, 'whisper.cpp: not built yet');
+		assert.match(build.fix ?? '', /^run `omega13 setup`/);
+		assert.deepEqual(line(lines, 'Whisper model'), {ok: true, what: `Whisper model for-tests-ggml-tiny.en: ${testModel}`});
+
+		const missing = await runDoctor({settings: settingsWith({model: 'tiny.en'}), env: {...env, OMEGA13_MODELS_DIR: path.join(root, 'models')}});
+		assert.deepEqual(line(missing, 'Whisper model'), {
+			ok: false,
+			what: `Whisper model tiny.en: ${path.join(root, 'models', 'ggml-tiny.en.bin')} is not there`,
+			fix: 'run `omega13 models download tiny.en`, or set "model" to a ggml .bin file you have',
+		});
+		const off = await runDoctor({settings: settingsWith({transcription: false}), env});
+		assert.deepEqual(line(off, 'Transcription'), {ok: true, what: 'Transcription: off'});
+	});
+
+	it('checks that the sessions directory is private and reports the free space', async () => {
+		const dir = path.join(root, 'open-sessions');
+		await mkdir(dir);
+		await chmod(dir, 0o755);
+		const lines = await runDoctor({settings: settingsWith({sessionsDir: dir}), env});
+		assert.deepEqual(line(lines, 'Sessions directory'), {
+			ok: false,
+			what: `Sessions directory ${dir}: mode 0755, so others may read your recordings`,
+			fix: `chmod 700 ${dir}`,
+		});
+		assert.match(line(lines, 'Disk').what, new RegExp(`^Disk: [\\d.]+ [KMGT]iB free for ${dir} \\(about \\d+ (hours|minutes) of 2-channel float32 WAV at 48 kHz\\)$`));
+		await chmod(dir, 0o700);
+		assert.deepEqual(line(await runDoctor({settings: settingsWith({sessionsDir: dir}), env}), 'Sessions directory'), {
+			ok: true,
+			what: `Sessions directory ${dir}: private (0700)`,
+		});
+	});
+
+	it('needs the encoder only for the chosen format', async () => {
+		const emptyBin = path.join(root, 'empty-bin');
+		await mkdir(emptyBin, {recursive: true});
+		const noEncoders = {...env, PATH: emptyBin};
+		const wav = await runDoctor({settings: settingsWith({format: 'wav'}), env: noEncoders});
+		assert.deepEqual(line(wav, 'FLAC'), {ok: true, what: 'FLAC: flac and metaflac not installed (only needed for "format": "flac")', fix: 'apt-get install flac'});
+		const flac = await runDoctor({settings: settingsWith({format: 'flac'}), env: noEncoders});
+		assert.deepEqual(line(flac, 'FLAC'), {
+			ok: false,
+			what: 'FLAC: flac and metaflac not installed, but "format" is "flac"',
+			fix: 'install them (Debian/Ubuntu: apt-get install flac), or set "format": "wav"',
+		});
+		assert.equal(line(flac, 'JACK server').what, 'JACK server: cannot be checked, jack_lsp is not installed');
+		const present = await runDoctor({settings: settingsWith({format: 'opus'}), env});
+		assert.deepEqual(line(present, 'Opus'), {ok: true, what: 'Opus: opusenc and opusinfo found'});
+	});
+});
+
+describe('runDoctor with a JACK server', () => {
+	const server = `omega13-doctor-live-${process.pid}`;
+	let jackd: ChildProcess | undefined;
+	const jackEnv = (): NodeJS.ProcessEnv => ({...env, JACK_DEFAULT_SERVER: server});
+
+	before(async () => {
+		jackd = spawn('jackd', ['-n', server, '-r', '-d', 'dummy', '-r', '48000', '-p', '256', '-C', '2', '-P', '2'], {stdio: 'ignore'});
+		// Ready when a client can list its ports; a few tries 50 ms apart, up to 10 s.
+		const deadline = Date.now() + 10_000;
+		for (;;) {
+			const ok = await new Promise<boolean>((resolve) => {
+				execFile('jack_lsp', [], {env: {...jackEnv(), JACK_NO_START_SERVER: '1'}}, (error) => resolve(error === null));
+			});
+			if (ok) {
+				break;
+			}
+			assert.ok(Date.now() < deadline && jackd.exitCode === null, 'jackd did not start');
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	});
+	after(async () => {
+		if (jackd !== undefined && jackd.exitCode === null) {
+			jackd.kill('SIGTERM');
+			await once(jackd, 'close');
+		}
+	});
+
+	it('finds the server and its physical capture ports', async () => {
+		const lines = await runDoctor({settings: settingsWith({}), env: jackEnv()});
+		assert.deepEqual(line(lines, 'JACK server'), {ok: true, what: `JACK server "${server}": running, 4 ports`});
+		assert.deepEqual(line(lines, 'JACK ports'), {ok: true, what: 'JACK ports: 2 physical capture ports (system:capture_1, system:capture_2) for 2 inputs'});
+	});
+
+	it('says which remembered inputs are not there', async () => {
+		const lines = await runDoctor({settings: settingsWith({inputs: ['system:capture_1', 'mic:out']}), env: jackEnv()});
+		assert.deepEqual(line(lines, 'JACK ports'), {
+			ok: false,
+			what: 'JACK ports: mic:out is not there',
+			fix: 'list the ports with `jack_lsp -p` (outputs: system:capture_1, system:capture_2) and fix "inputs" or --connect',
+		});
+	});
+});
