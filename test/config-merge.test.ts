@@ -3,6 +3,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
+import {captureFileBase} from '../src/config/capture-file-name.js';
 import {ConfigError} from '../src/config/config-error.js';
 import {formatSettings, settingsReport} from '../src/config/format-settings.js';
 import {connectOverrides, mergeSettings, resolveSettings} from '../src/config/merge-settings.js';
@@ -115,5 +116,13 @@ describe('formatSettings', () => {
 		const loaded = await resolveSettings({env: env(), home: root});
 		assert.match(formatSettings(loaded).split('\n')[0]!, /\(not there, .*`omega13 config init` writes a starting file\)$/);
 		assert.ok(formatSettings(loaded).includes('The 13 s buffer takes 4.8 MiB of memory'));
+	});
+});
+
+describe('captureFileBase', () => {
+	it('names captures 001 in sequence, or {prefix}YYYYMMDD_HHMMSS by their first sample', () => {
+		assert.equal(captureFileBase('sequential', 'omega13_', 7, new Date()), '007');
+		assert.equal(captureFileBase('timestamp', 'take_', 7, new Date(2025, 10, 23, 9, 5, 7)), 'take_20251123_090507');
+		assert.throws(() => captureFileBase('sequential', '', 0, new Date()), new RangeError('captureFileBase: index must be a whole number from 1, got 0'));
 	});
 });

@@ -116,6 +116,8 @@ describe('parseSegments', () => {
 			{start: 1.5, end: 2.25, text: 'yes'},
 		]);
 		assert.equal(parseSegments('{"text": "no times"}'), undefined);
+		// Some text without times: timing only the rest would lose it, so no segments at all.
+		assert.equal(parseSegments('{"segments": [{"start": 0, "end": 1, "text": "a"}, {"text": "b"}]}'), undefined);
 		assert.equal(parseSegments('not json'), undefined);
 	});
 });

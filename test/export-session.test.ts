@@ -40,22 +40,21 @@ describe('exportSession', () => {
 		for (const name of ['001.wav', '001.txt', '001.json', '002.wav', '003.flac']) {
 			assert.ok(await same(path.join(sessionDir, name), path.join(to, name)), `${name} is copied as it is`);
 		}
+		// The session's own transcript.md, for the captures exported.
 		assert.equal(
 			await readFile(path.join(to, '2025-11-23_14-05-00.md'), 'utf8'),
 			[
-				'# omega13 session 2025-11-23_14-05-00',
+				'# Transcript: session 2025-11-23_14-05-00',
 				'',
-				'Created 2025-11-23 14:05:00. 3 captures, 0:05 in all; transcripts: 2 done, 1 failed.',
-				'',
-				'## 001.wav (14:05:00, 0:02)',
+				'## 001 · 2025-11-23 14:05:00 · 2.0 s',
 				'',
 				'Hello there.',
 				'',
-				'## 002.wav (14:06:30, 0:02)',
+				'## 002 · 2025-11-23 14:06:30 · 1.5 s',
 				'',
-				'*No transcript: it failed (model not found at /m/ggml-base.en.bin).*',
+				'_transcription failed: model not found at /m/ggml-base.en.bin_',
 				'',
-				'## 003.flac (14:08:00, 0:01)',
+				'## 003 · 2025-11-23 14:08:00 · 1.3 s',
 				'',
 				'Third capture.',
 				'',

@@ -7,7 +7,7 @@ import {after, afterEach, before, describe, it} from 'node:test';
 import {Worker} from 'node:worker_threads';
 import {JackError, JackErrorCode} from '../src/engine/jack-errors.js';
 import {JackClient, loadJackAddon} from '../src/engine/jack-native.js';
-import {verifyCounter} from './helpers/counter-signal.js';
+import {counterSample, fillCounter, verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {startSignalPlayer, type SignalPlayer} from './helpers/signal-player.js';
 
@@ -477,5 +477,37 @@ describe('JackClient lifetime', () => {
 		worker.postMessage('end');
 		await exited;
 		await waitFor('the worker client to be closed', () => watcher.ports({namePattern: `^${name}:`}).length === 0);
+	});
+});
+
+// The verifier every capture test relies on: it must catch what it claims to.
+describe('the counter signal verifier', () => {
+	const counter = (start: number, frames: number, channels: number): Float32Array => {
+		const data = new Float32Array(frames * channels);
+		fillCounter(data, start, frames, channels);
+		return data;
+	};
+
+	it('accepts an unbroken stretch, across the 2^21 wrap, and finds where it starts', () => {
+		assert.deepEqual(verifyCounter(counter(2 ** 21 - 10, 100, 3), 3), {startFrame: 2 ** 21 - 10, frames: 100});
+		assert.equal(counterSample(0, 0), 2 ** -22);
+		assert.equal(counterSample(2 ** 21 - 1, 0), 0.5);
+		assert.equal(Math.fround(counterSample(12_345, 1)), counterSample(12_345, 1));
+	});
+
+	it('names the first bad frame of a gap, a repeat and a channel swap', () => {
+		const gap = counter(1000, 100, 2);
+		gap.copyWithin(20, 22);
+		assert.throws(() => verifyCounter(gap, 2), {
+			name: 'AssertionError',
+			message: `counter signal: frame 10 (absolute 1010), channel 0: expected ${counterSample(1010, 0)}, got ${counterSample(1011, 0)}, the value of frame 1011: 1 frames ahead (frames missing)`,
+		});
+		const repeat = counter(1000, 100, 2);
+		repeat.set(repeat.subarray(20, 40), 40);
+		assert.throws(() => verifyCounter(repeat, 2), {message: /frame 20 \(absolute 1020\), channel 0: .*10 frames behind \(frames repeated\)/});
+		const swap = counter(1000, 100, 2);
+		[swap[50], swap[51]] = [swap[51]!, swap[50]!];
+		assert.throws(() => verifyCounter(swap, 2), {message: /frame 25 .*channel 0: .*channel 1's value for this frame \(channels swapped or shifted\)/});
+		assert.throws(() => verifyCounter(new Float32Array(4), 2), {message: 'counter signal: the first sample, 0, is not a counter value (silence: trim it first)'});
 	});
 });

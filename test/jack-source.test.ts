@@ -143,6 +143,7 @@ describe('JackSource as an AudioSource', () => {
 		source.dispose();
 		source.dispose();
 		assert.equal(source.read(new Float32Array(16)), 0);
+		assert.equal(source.periodFrames, 256);
 		assert.deepEqual(source.stats(), {xruns: 0, droppedFrames: 0, shutdownReason: undefined});
 		assert.equal(source.client.disposed, true);
 	});

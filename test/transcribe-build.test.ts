@@ -7,12 +7,15 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, test} from 'node:test';
 import {promisify} from 'node:util';
+import {Session} from '../src/session/session.js';
 import {acquireBuildLock} from '../src/transcribe/build-lock.js';
+import {lazyEngine} from '../src/transcribe/engine-factory.js';
 import {runSetup} from '../src/transcribe/run-setup.js';
 import {patchServerSource, serverPatchId} from '../src/transcribe/server-patch.js';
+import {TranscriptionQueue} from '../src/transcribe/transcription-queue.js';
 import {ensureWhisperBuilt, findWhisperBinaries} from '../src/transcribe/whisper-build.js';
 import {findWhisperSource} from '../src/transcribe/whisper-source.js';
-import {repoRoot, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+import {jfkWav, makeSession, repoRoot, testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
 
 const run = promisify(execFile);
 let root: string;
@@ -100,4 +103,24 @@ test('omega13 setup reports the build and says when no model is installed', asyn
 	assert.equal(result.binaries.origin, 'built');
 	assert.deepEqual(result.models, []);
 	assert.deepEqual(result.advice, [`no whisper model in ${path.join(root, 'models')} yet: run \`omega13 models download base.en\` (or pass --model PATH)`]);
+});
+
+test('without make the first transcription fails saying what to install, and the build is not retried for every capture', async () => {
+	const dir = await makeSession(path.join(root, 'sessions'), [jfkWav, jfkWav]);
+	const session = await Session.open(dir);
+	const progress: string[] = [];
+	const env = whisperTestEnv({OMEGA13_WHISPER_BIN: '', OMEGA13_WHISPER_DIR: path.join(root, 'no-make-build'), PATH: path.join(root, 'no-tools')});
+	const queue = new TranscriptionQueue({
+		engine: lazyEngine({mode: 'process', model: testModel, env, build: 'auto', onBuildProgress: (step) => progress.push(step.phase)}),
+	});
+	try {
+		const states = await Promise.all([queue.enqueue(session, 1), queue.enqueue(session, 2)]);
+		const reason =
+			'building whisper.cpp needs make and a C/C++ compiler: install them (on Debian: apt-get install build-essential) and run `omega13 setup`';
+		assert.deepEqual(states.map((state) => [state.status, state.reason]), [['failed', reason], ['failed', reason]]);
+		assert.deepEqual(progress, ['copy', 'patch', 'compile'], 'one build attempt for two captures');
+	} finally {
+		await queue.dispose();
+		await session.dispose();
+	}
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {formatDb, formatDuration, formatSeconds, truncate, truncateStart} from '../src/ui/format.js';
+import {formatDb, formatDuration, formatSeconds, tildify, truncate, truncateStart} from '../src/ui/format.js';
 import {dbToCells, dbToFraction, meterBar, scaleLine} from '../src/ui/meter-scale.js';
 
 describe('meter scale', () => {
@@ -81,5 +81,8 @@ describe('formatting', () => {
 		assert.equal(truncate('abc', 4), 'abc');
 		assert.equal(truncate('abc', 0), '');
 		assert.equal(truncateStart('/a/b/c/session', 8), '…session');
+		assert.equal(tildify('/home/ann/.local/share/x', '/home/ann'), '~/.local/share/x');
+		assert.equal(tildify('/home/anna/x', '/home/ann'), '/home/anna/x');
+		assert.equal(tildify('/x', '/'), '/x');
 	});
 });

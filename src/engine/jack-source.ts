@@ -38,6 +38,7 @@ export class JackSource implements AudioSource {
 	/** The client, for port listing and routing. */
 	readonly client: JackClient;
 	#lastStats: SourceStats = {xruns: 0, droppedFrames: 0, shutdownReason: undefined};
+	#periodFrames: Frames;
 	#disposed = false;
 
 	private constructor(client: JackClient, channels: number, report: ConnectionReport) {
@@ -47,6 +48,7 @@ export class JackSource implements AudioSource {
 		this.channels = channels;
 		this.portNames = client.inputPorts;
 		this.connectionReport = report;
+		this.#periodFrames = client.periodFrames;
 	}
 
 	/**
@@ -84,8 +86,12 @@ export class JackSource implements AudioSource {
 		}
 	}
 
+	/** Follows the server's buffer size; after dispose, the last one seen. */
 	get periodFrames(): Frames {
-		return this.#disposed ? 0 : this.client.periodFrames;
+		if (!this.#disposed) {
+			this.#periodFrames = this.client.periodFrames;
+		}
+		return this.#periodFrames;
 	}
 
 	/** Interleaved frames that arrived since the last call; 0 once disposed. */
@@ -111,6 +117,7 @@ export class JackSource implements AudioSource {
 			return;
 		}
 		this.stats();
+		this.#periodFrames = this.client.periodFrames;
 		this.#disposed = true;
 		this.client.dispose();
 	}

@@ -127,9 +127,14 @@ export const parseSegments = (json: string): TranscriptSegment[] | undefined => 
 	if (Array.isArray(record['segments'])) {
 		for (const item of record['segments'] as unknown[]) {
 			const {start, end, text} = (item ?? {}) as Record<string, unknown>;
-			if (typeof start === 'number' && typeof end === 'number' && typeof text === 'string' && Number.isFinite(start) && end >= start) {
-				segments.push({start, end, text: text.trim()});
+			if (typeof text !== 'string') {
+				continue;
 			}
+			if (typeof start !== 'number' || typeof end !== 'number' || !Number.isFinite(start) || !(end >= start)) {
+				// An engine without times for some of what it heard: timing only the rest would drop text.
+				return undefined;
+			}
+			segments.push({start, end, text: text.trim()});
 		}
 		return segments;
 	}

@@ -2,12 +2,9 @@ import {constants} from 'node:fs';
 import {copyFile, lstat, mkdir, open, unlink} from 'node:fs/promises';
 import path from 'node:path';
 import type {Seconds} from '../engine/units.js';
+import {renderSessionTranscript} from '../transcribe/transcript-files.js';
 import {
-	countTranscripts,
 	findSession,
-	formatCounts,
-	formatDuration,
-	localDateTime,
 	readSessionDetails,
 	SessionLookupError,
 	type CaptureDetails,
@@ -17,7 +14,7 @@ import {sessionLockHolder} from './session-lock.js';
 
 /** What the session's text is exported as, besides the copied files. */
 export const ExportFormat = {
-	/** `<id>.md`: a heading per capture with its transcript. */
+	/** `<id>.md`: the session's `transcript.md` (a heading per capture with its transcript). */
 	md: 'md',
 	/** `<id>.json`: the manifest, each capture with its audio file, text and segments. */
 	json: 'json',
@@ -110,33 +107,9 @@ const captureOffsets = (captures: readonly CaptureDetails[]): Seconds[] => {
 	return starts.map((start) => (start - first) / 1000);
 };
 
-export const toMarkdown = ({manifest, captures}: SessionDetails): string => {
-	const total = captures.reduce((sum, capture) => sum + capture.record.durationSeconds, 0);
-	const lines = [
-		`# omega13 session ${manifest.id}`,
-		'',
-		`Created ${localDateTime(new Date(manifest.createdAt))}. ${captures.length} capture${captures.length === 1 ? '' : 's'}, ` +
-			`${formatDuration(total)} in all; transcripts: ${formatCounts(countTranscripts(captures.map((capture) => capture.record)))}.`,
-	];
-	for (const capture of captures) {
-		const {record} = capture;
-		const name = capture.audioFile ?? `${record.file} (missing)`;
-		lines.push('', `## ${name} (${localDateTime(new Date(record.startedAt)).slice(11)}, ${formatDuration(record.durationSeconds)})`, '');
-		const transcript = record.transcript;
-		if (capture.text !== undefined) {
-			lines.push(capture.text);
-		} else if (transcript?.status === 'failed') {
-			lines.push(`*No transcript: it failed (${transcript.reason ?? 'no reason given'}).*`);
-		} else if (transcript?.status === 'done') {
-			lines.push('*No speech found.*');
-		} else if (transcript !== undefined) {
-			lines.push(`*No transcript yet (${transcript.status}).*`);
-		} else {
-			lines.push('*No transcript.*');
-		}
-	}
-	return `${lines.join('\n')}\n`;
-};
+/** The same document as the session's own `transcript.md`, for the captures exported. */
+export const toMarkdown = ({manifest, captures}: SessionDetails): string =>
+	renderSessionTranscript({...manifest, captures: captures.map((capture) => capture.record)});
 
 export const toJson = ({manifest, captures}: SessionDetails): string => {
 	const offsets = captureOffsets(captures);

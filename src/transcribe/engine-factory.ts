@@ -65,18 +65,37 @@ export const lazyEngine = (config: EngineConfig = {}): LazyEngine => {
 		return {model: engine.model, language, create: async () => engine};
 	}
 	const model = resolveModel(config.model ?? defaultModelName, env);
+	// A build that failed is not tried again for every capture (each try is minutes of compiling); a
+	// build finished meanwhile by `omega13 setup` is still found.
+	let buildFailure: TranscriptionError | undefined;
 	return {
 		model: model.name,
 		language,
 		create: async (signal) => {
 			await checkModelFile(model);
-			const binaries = await localBinaries(build, env, config.onBuildProgress, signal);
+			let binaries: WhisperBinaries;
+			if (buildFailure === undefined) {
+				try {
+					binaries = await localBinaries(build, env, config.onBuildProgress, signal);
+				} catch (error) {
+					if (error instanceof TranscriptionError && error.code === 'build-failed') {
+						buildFailure = error;
+					}
+					throw error;
+				}
+			} else {
+				binaries = (await findWhisperBinaries(env)) ?? throwError(buildFailure);
+			}
 			const common = {binaries, model, language, ...(config.threads === undefined ? {} : {threads: config.threads}), ...(config.onSpawn === undefined ? {} : {onSpawn: config.onSpawn})};
 			const engine: TranscriptionEngine =
 				mode === 'server' && binaries.server !== undefined ? new WhisperServerEngine(common) : new ProcessEngine(common);
 			return engine;
 		},
 	};
+};
+
+const throwError = (error: Error): never => {
+	throw error;
 };
 
 const localBinaries = async (

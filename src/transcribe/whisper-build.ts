@@ -97,7 +97,7 @@ export const ensureWhisperBuilt = async (options: EnsureBuiltOptions = {}): Prom
 		onProgress?.({phase: 'patch', message: 'patching the server to return segment times'});
 		const serverSource = path.join(dir, 'examples', 'server', 'server.cpp');
 		await writeFile(serverSource, patchServerSource(await readFile(serverSource, 'utf8')));
-		await runMake(dir, jobs, onProgress, signal);
+		await runMake(dir, jobs, env, onProgress, signal);
 		const binaries = builtBinaries(dir, source.version);
 		for (const binary of [binaries.main, binaries.server!]) {
 			if (!existsSync(binary)) {
@@ -154,10 +154,16 @@ const binariesFromEnv = async (env: XdgEnv): Promise<WhisperBinaries | undefined
 	return {main: resolved, server, engine: `whisper.cpp (${path.basename(resolved)} from OMEGA13_WHISPER_BIN)`, origin: 'env'};
 };
 
-const runMake = (dir: string, jobs: number, onProgress: EnsureBuiltOptions['onProgress'], signal: AbortSignal | undefined): Promise<void> =>
+const runMake = (
+	dir: string,
+	jobs: number,
+	env: XdgEnv,
+	onProgress: EnsureBuiltOptions['onProgress'],
+	signal: AbortSignal | undefined,
+): Promise<void> =>
 	new Promise((resolve, reject) => {
 		onProgress?.({phase: 'compile', message: `compiling whisper.cpp with ${jobs} jobs (about 100 s on 2 cores)`, step: 0, steps: compileUnits.length});
-		const child = spawn('make', [`-j${jobs}`, 'main', 'server'], {cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], signal});
+		const child = spawn('make', [`-j${jobs}`, 'main', 'server'], {cwd: dir, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe'], signal});
 		const tail: string[] = [];
 		const done = new Set<string>();
 		const onLine = (line: string): void => {
@@ -184,7 +190,10 @@ const runMake = (dir: string, jobs: number, onProgress: EnsureBuiltOptions['onPr
 		child.once('error', (error: NodeJS.ErrnoException) => {
 			reject(
 				error.code === 'ENOENT'
-					? new Error('building whisper.cpp needs make and a C/C++ compiler: install them (on Debian: apt-get install build-essential) and run `omega13 setup`')
+					? new TranscriptionError(
+							'build-failed',
+							'building whisper.cpp needs make and a C/C++ compiler: install them (on Debian: apt-get install build-essential) and run `omega13 setup`',
+						)
 					: error,
 			);
 		});

@@ -8,7 +8,8 @@ import {mainHelp, pickerHelp, transcriptHelp} from './help-text.js';
 import type {InputsStore} from './inputs-view.js';
 import {planLayout} from './layout.js';
 import {PortPickerScreen} from './port-picker-screen.js';
-import {initialSelection, moveSelection, selectedRow} from './session-selection.js';
+import {initialSelection, moveSelection, selectedRow, type SelectionMove, type SessionSelection} from './session-selection.js';
+import type {CaptureView} from './session-view.js';
 import type {SessionStore} from './session-view.js';
 import type {StateViewOptions} from './state-view.js';
 import {StatusLine} from './status-line.js';
@@ -17,6 +18,7 @@ import type {UiStatusStore} from './ui-status.js';
 import {useAppKeys} from './use-app-keys.js';
 import {useSessionKeys} from './use-session-keys.js';
 import {useStore, useStoreSelector} from './use-store-selector.js';
+import {useSyncReducer} from './use-sync-reducer.js';
 import {useTerminalSize} from './use-terminal-size.js';
 import {useTranscriptKeys} from './use-transcript-keys.js';
 import {createValueStore} from './value-store.js';
@@ -35,6 +37,12 @@ export type AppProps = {
 
 type Mode = 'main' | 'picker' | 'transcript';
 
+const modeReducer = (_mode: Mode, next: Mode): Mode => next;
+
+type SelectionAction = {readonly move: SelectionMove; readonly captures: readonly CaptureView[]; readonly pageRows: number};
+const selectionReducer = (selection: SessionSelection, action: SelectionAction): SessionSelection =>
+	moveSelection(selection, action.move, action.captures, action.pageRows);
+
 const noStatus = createValueStore({});
 const noInputs = createValueStore(undefined);
 
@@ -46,19 +54,20 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	const sessionView = useStore(session);
 	const inputsView = useStore(inputs ?? noInputs);
 	const statusView = useStore(status ?? noStatus);
-	const [mode, setMode] = useState<Mode>('main');
-	const [selection, setSelection] = useState(initialSelection);
+	// Synchronous state: keys typed faster than frames must see where the previous keys left things.
+	const [mode, setMode, currentMode] = useSyncReducer(modeReducer, 'main');
+	const [selection, moveTo, currentSelection] = useSyncReducer(selectionReducer, initialSelection);
 	const [transcript, setTranscript] = useState({index: 0, scroll: 0});
 	const row = selectedRow(selection, sessionView.captures);
 	const open = sessionView.captures.find(capture => capture.index === transcript.index);
 	const paneRows = layout.paneRows;
 
-	useAppKeys({commands, mainKeys: mode === 'main', onOpenInputs: () => setMode('picker')});
+	useAppKeys({commands, mainKeys: () => currentMode() === 'main', onOpenInputs: () => setMode('picker')});
 	useSessionKeys({
-		isActive: mode === 'main',
-		onMove: move => setSelection(current => moveSelection(current, move, sessionView.captures, layout.sessionRows)),
+		isActive: () => currentMode() === 'main',
+		onMove: move => moveTo({move, captures: sessionView.captures, pageRows: layout.sessionRows}),
 		onOpen: () => {
-			const capture = sessionView.captures[row];
+			const capture = sessionView.captures[selectedRow(currentSelection(), sessionView.captures)];
 			if (capture?.transcript !== undefined) {
 				setTranscript({index: capture.index, scroll: 0});
 				setMode('transcript');
@@ -66,7 +75,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 		},
 	});
 	useTranscriptKeys({
-		isActive: mode === 'transcript',
+		isActive: () => currentMode() === 'transcript',
 		pageRows: Math.max(1, paneRows - 1),
 		onClose: () => setMode('main'),
 		onScroll: lines =>
@@ -95,6 +104,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 				commands={commands}
 				inputs={inputsView}
 				isActive={mode === 'picker'}
+				keysActive={() => currentMode() === 'picker'}
 				rows={paneRows}
 				columns={layout.columns}
 				onClose={() => setMode('main')}

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type {Decibels, Seconds} from '../engine/units.js';
 
 /** `-12.3`, `0.0`, `-inf` (silence or below -99.9). */
@@ -66,3 +67,7 @@ export const truncateStart = (text: string, width: number): string => {
 	}
 	return `…${chars.slice(chars.length - width + 1).join('')}`;
 };
+
+/** `/home/ann/x` -> `~/x`: the home directory is the least informative part of a path. */
+export const tildify = (filePath: string, home: string = os.homedir()): string =>
+	home !== '' && home !== '/' && (filePath === home || filePath.startsWith(`${home}/`)) ? `~${filePath.slice(home.length)}` : filePath;

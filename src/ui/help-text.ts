@@ -39,7 +39,7 @@ export const mainHelp: readonly HelpItem[] = [
 ];
 
 export const pickerHelp: readonly HelpItem[] = [
-	{keys: 'enter', label: 'connect/disconnect', short: 'link'},
+	{keys: 'enter', label: '(dis)connect', short: 'link'},
 	{keys: '↑↓', label: 'port'},
 	{keys: '←→', label: 'input', short: 'in'},
 	{keys: 'r', label: 'remember', short: 'keep'},

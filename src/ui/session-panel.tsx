@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Seconds} from '../engine/units.js';
-import {formatClock, formatDuration, formatIndex, truncate, truncateStart} from './format.js';
+import {formatClock, formatDuration, formatIndex, tildify, truncate, truncateStart} from './format.js';
 import {visibleWindow} from './session-selection.js';
 import type {CaptureView, SessionView, TranscriptView} from './session-view.js';
 
@@ -23,7 +23,7 @@ export const SessionPanel = ({session, selected, rows, columns, live}: SessionPa
 	const position = window.end - window.start < captures.length ? ` · ${selected + 1}/${captures.length}` : '';
 	const tail = session.dir === undefined ? 'none yet: the first capture starts one' : `${count}${position}`;
 	const dirWidth = Math.max(8, columns - 10 - tail.length - 3);
-	const header = session.dir === undefined ? tail : `${truncateStart(session.dir, dirWidth)} · ${tail}`;
+	const header = session.dir === undefined ? tail : `${truncateStart(tildify(session.dir), dirWidth)} · ${tail}`;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate">

@@ -1,17 +1,21 @@
-import {useEffect, useReducer, useRef} from 'react';
+import {useEffect, useRef} from 'react';
 import type {SourceKind} from '../engine/audio-source.js';
 import type {EngineCommands} from './engine-store.js';
 import type {InputsView} from './inputs-view.js';
 import {shortPortName} from './level-meters.js';
 import {initialPortPicker, portPickerReducer, type PortPickerState} from './port-picker-state.js';
 import {useKeys} from './use-keys.js';
+import {useSyncReducer} from './use-sync-reducer.js';
 
 export type UsePortPickerOptions = {
 	readonly commands: EngineCommands;
 	readonly inputs: InputsView | undefined;
 	readonly sourceKind: SourceKind;
 	/** Keys go to the picker only while it is open. */
+	/** The picker is open (it loads the ports when this turns true). */
 	readonly isActive: boolean;
+	/** Whether a key arriving now is the picker's. @default isActive */
+	readonly keysActive?: () => boolean;
 	readonly onClose: () => void;
 	/** Rows per page for page up/down. */
 	readonly pageRows: number;
@@ -26,8 +30,9 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  * The picker's keys and effects: loads the server's output ports when it opens, connects or disconnects
  * the highlighted port to the chosen input on Enter, remembers the connections on `r`.
  */
-export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, pageRows}: UsePortPickerOptions): PortPickerState => {
-	const [state, dispatch] = useReducer(portPickerReducer, initialPortPicker);
+export const usePortPicker = ({commands, inputs, sourceKind, isActive, keysActive, onClose, pageRows}: UsePortPickerOptions): PortPickerState => {
+	const [state, dispatch, current] = useSyncReducer(portPickerReducer, initialPortPicker);
+	const hasPorts = commands.listPorts !== undefined && sourceKind === 'jack';
 	// An answer arriving after the picker closed (or the app unmounted) must not update it.
 	const open = useRef(false);
 
@@ -36,8 +41,7 @@ export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, 
 		if (!isActive) {
 			return;
 		}
-		if (!commands.listPorts || sourceKind !== 'jack') {
-			dispatch({type: 'failed', message: noPortsMessage(sourceKind)});
+		if (!hasPorts || !commands.listPorts) {
 			return;
 		}
 		commands.listPorts().then(
@@ -55,7 +59,7 @@ export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, 
 		return () => {
 			open.current = false;
 		};
-	}, [isActive, commands, sourceKind]);
+	}, [isActive, commands, hasPorts, dispatch]);
 
 	const run = (action: () => Promise<string>): void => {
 		dispatch({type: 'started'});
@@ -84,9 +88,10 @@ export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, 
 				dispatch({type: 'target', by: -1, inputs: inputCount});
 			} else if (key.rightArrow || key.tab) {
 				dispatch({type: 'target', by: 1, inputs: inputCount});
-			} else if (key.return && !state.busy) {
-				const port = state.ports?.[state.cursor];
-				const target = inputs?.inputs[state.target];
+			} else if (key.return && !current().busy) {
+				const {ports, cursor, target: targetRow} = current();
+				const port = ports?.[cursor];
+				const target = inputs?.inputs[targetRow];
 				const {connect, disconnect} = commands;
 				if (!port || !target || !connect || !disconnect) {
 					return;
@@ -100,15 +105,16 @@ export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, 
 					await connect(port.name, target.port);
 					return `connected ${port.name} to ${shortPortName(target.port)}`;
 				});
-			} else if (input === 'r' && !state.busy) {
+			} else if (input === 'r' && !current().busy) {
 				const {rememberInputs} = commands;
 				if (rememberInputs) {
 					run(async () => rememberInputs());
 				}
 			}
 		},
-		isActive,
+		keysActive ?? isActive,
 	);
 
-	return state;
+	// Without ports there is nothing to load: say so at once rather than after a "loading" frame.
+	return hasPorts ? state : {...state, ports: [], message: noPortsMessage(sourceKind)};
 };

@@ -2,7 +2,8 @@ import type {SelectionMove} from './session-selection.js';
 import {useKeys} from './use-keys.js';
 
 export type UseSessionKeysOptions = {
-	readonly isActive: boolean;
+	/** Whether keys go here; a function is asked when the key arrives. */
+	readonly isActive: boolean | (() => boolean);
 	readonly onMove: (move: SelectionMove) => void;
 	/** Enter on the selected capture. */
 	readonly onOpen: () => void;

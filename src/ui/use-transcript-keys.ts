@@ -1,7 +1,8 @@
 import {useKeys} from './use-keys.js';
 
 export type UseTranscriptKeysOptions = {
-	readonly isActive: boolean;
+	/** Whether keys go here; a function is asked when the key arrives. */
+	readonly isActive: boolean | (() => boolean);
 	/** Scrolls by this many lines (negative is up). */
 	readonly onScroll: (lines: number) => void;
 	readonly onClose: () => void;

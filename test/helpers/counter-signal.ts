@@ -47,21 +47,20 @@ export const fillCounter = (buf: Float32Array, startFrame: Frames, frames: Frame
 	}
 };
 
-const describe = (value: number | undefined, channel: number): string => {
-	if (value === undefined) {
-		return 'nothing (the data ended)';
-	}
-	const frame = counterFrameOf(value, channel);
-	if (frame !== undefined) {
-		return `${value} (frame ${frame} of this channel)`;
-	}
-	for (let other = 0; other < 8; other++) {
-		const as = counterFrameOf(value, other);
-		if (as !== undefined && other !== channel) {
-			return `${value} (not a counter value of this channel; frame ${as} of channel ${other}?)`;
+/** Says what a wrong sample is: another channel's value for this frame, or this channel's from elsewhere. */
+const describe = (got: number, frame: number, channel: number, channels: number): string => {
+	for (let other = 0; other < channels; other++) {
+		if (other !== channel && got === counterSample(frame, other)) {
+			return `${got}, channel ${other}'s value for this frame (channels swapped or shifted)`;
 		}
 	}
-	return `${value} (not a counter value)`;
+	const at = counterFrameOf(got, channel);
+	if (at === undefined) {
+		return `${got} (not a counter value${got === 0 ? ': silence' : ''})`;
+	}
+	// Signed distance, modulo the counter's period: ahead is a gap (frames missing), behind a repeat.
+	const delta = ((((at - frame) % period) + period + period / 2) % period) - period / 2;
+	return `${got}, the value of frame ${at}: ${Math.abs(delta)} frames ${delta > 0 ? 'ahead (frames missing)' : 'behind (frames repeated)'}`;
 };
 
 /**
@@ -86,7 +85,7 @@ export const verifyCounter = (interleaved: Float32Array, channels: number): {sta
 	}
 	const startFrame = counterFrameOf(interleaved[0]!, 0);
 	if (startFrame === undefined) {
-		fail(`the first sample ${describe(interleaved[0], 0)} is not the counter on channel 0`);
+		fail(`the first sample, ${interleaved[0]}, is not a counter value${interleaved[0] === 0 ? ' (silence: trim it first)' : ''}`);
 	}
 	const start = startFrame!;
 	for (let c = 0; c < channels; c++) {
@@ -99,7 +98,7 @@ export const verifyCounter = (interleaved: Float32Array, channels: number): {sta
 				const first = firstBad(interleaved, channels, start, frames);
 				fail(
 					`frame ${first.frame} (absolute ${(start + first.frame) % period}), channel ${first.channel}: ` +
-						`expected ${first.expected} (frame ${(start + first.frame) % period}), got ${describe(first.got, first.channel)}`,
+						`expected ${first.expected}, got ${describe(first.got, (start + first.frame) % period, first.channel, channels)}`,
 				);
 			}
 			k = k + 1 === period ? 0 : k + 1;

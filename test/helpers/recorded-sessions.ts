@@ -83,8 +83,8 @@ export const recordSampleSessions = async (root: string): Promise<void> => {
 		{
 			startedAt: '2025-11-23T14:05:00Z',
 			seconds: 2,
-			transcript: {status: 'done', model: 'base.en', text: ' Hello there.', files: {txt: '001.txt', json: '001.json'}},
-			txt: ' Hello there.\n',
+			transcript: {status: 'done', model: 'base.en', text: 'Hello there.', files: {txt: '001.txt', json: '001.json'}},
+			txt: 'Hello there.\n',
 			json: {segments: [{start: 0, end: 0.8, text: ' Hello'}, {start: 0.8, end: 1.9, text: ' there.'}]},
 		},
 		{
