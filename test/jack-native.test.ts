@@ -472,7 +472,7 @@ describe('JackClient lifetime', () => {
 			});
 			worker.once('error', reject);
 		});
-		assert.equal(watcher.ports({namePattern: `^${name}:`}).length, 1);
+		await waitFor('the worker client to appear', () => watcher.ports({namePattern: `^${name}:`}).length === 1);
 		// The worker ends without disposing its client: only the env cleanup hook can close it.
 		worker.postMessage('end');
 		await exited;

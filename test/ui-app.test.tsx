@@ -104,6 +104,25 @@ describe('App', () => {
 		await screen.waitForFrame(current => /003/.test(selectedLine(current) ?? ''), 'down stops at the last');
 	});
 
+	test('while the picker is open the arrows are its own: the session selection stays', async () => {
+		const {screen} = setup();
+		screen.stdin.write('i');
+		await screen.waitForFrame(frame => /PORTS/.test(frame), 'the picker');
+		screen.stdin.write(keys.up);
+		screen.stdin.write(keys.up);
+		screen.stdin.write(keys.escape);
+		const frame = await screen.waitForFrame(current => /SESSION/.test(current), 'back');
+		assert.match(selectedLine(frame)!, /003/);
+	});
+
+	test('when the JACK server is gone the meters fall silent and the banner says what to do', async () => {
+		const {screen, engine} = setup();
+		engine.set(snapshot({source: {...snapshot().source, status: 'stopped', message: 'jackd quit'}}));
+		const frame = await screen.waitForFrame(current => /NO JACK SERVER/.test(current), 'NO JACK SERVER');
+		assert.match(frame, / in_1 +\[[░│]{50}\]/);
+		assert.match(frame, /start the JACK server/);
+	});
+
 	test('a long transcript scrolls', async () => {
 		const words = Array.from({length: 400}, (_, i) => `word${i}`).join(' ');
 		const view = session(1);

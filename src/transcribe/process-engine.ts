@@ -1,12 +1,13 @@
 import {execFile, type ChildProcess} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import {checkModelFile, type ResolvedModel} from './model-resolve.js';
 import {TranscriptionError} from './transcription-error.js';
 import {abortReason, type EngineRequest, type EngineResult, type TranscriptionEngine} from './transcription-engine.js';
 import type {WhisperBinaries} from './whisper-build.js';
 import {parseMainJson} from './whisper-output.js';
+import {failedLoadingModel, lastError, modelLoadError} from './whisper-stderr.js';
+import {defaultThreads} from './whisper-threads.js';
 
 export type ProcessEngineOptions = {
 	readonly binaries: WhisperBinaries;
@@ -21,8 +22,6 @@ export type ProcessEngineOptions = {
 
 /** Generous: stdout carries every segment as it is decoded, and a long capture has many. */
 const maxOutputBytes = 256 * 1024 * 1024;
-
-export const defaultThreads = (): number => Math.max(1, Math.min(os.availableParallelism(), 8));
 
 /**
  * Runs whisper.cpp's `main` once per capture: `execFile` (no shell, so paths need no quoting), JSON
@@ -140,28 +139,3 @@ export class ProcessEngine implements TranscriptionEngine {
 		return new TranscriptionError('crashed', `whisper exited with code ${String(error.code)}${lastError(stderr, ': ')}`);
 	}
 }
-
-/** The most telling line of whisper.cpp's stderr: the last one that says error/failed, else the last one. */
-export const lastError = (stderr: string, prefix = '', suffix = ''): string => {
-	const lines = stderr
-		.split('\n')
-		.map((line) => line.trim())
-		.filter((line) => line.length > 0);
-	const telling = lines.filter((line) => /error|fail|invalid|must be|cannot|unable/i.test(line) && !/^whisper_print_timings/.test(line));
-	const line = telling.at(-1) ?? lines.at(-1);
-	return line === undefined ? '' : `${prefix}${line.length > 300 ? `${line.slice(0, 300)}...` : line}${suffix}`;
-};
-
-/** whisper.cpp stopped before it got to the audio, while reading the model. */
-export const failedLoadingModel = (stderr: string): boolean =>
-	!stderr.includes('processing \'') && /failed to (initialize whisper context|load model)|bad magic|invalid model|GGML_ASSERT/i.test(stderr);
-
-/** What whisper.cpp said about the model, e.g. ` (unknown tensor '' in model file)`. */
-const modelLoadError = (stderr: string): string => {
-	const line = stderr
-		.split('\n')
-		.map((text) => text.trim())
-		.filter((text) => /^whisper_model_load: .*(unknown|invalid|bad|fail|not|wrong|mismatch)|^GGML_ASSERT/i.test(text))
-		.at(-1);
-	return line === undefined ? lastError(stderr, ' (', ')') : ` (${line.replace(/^whisper_model_load: /, '')})`;
-};

@@ -12,14 +12,15 @@ import type {Hertz} from '../engine/units.js';
 export type ResamplerOptions = {
 	/**
 	 * Stop-band attenuation the filter is designed for.
-	 * @default 90
+	 * @default 80
 	 */
 	readonly attenuationDb?: number;
 	/**
 	 * Width of the transition band as a fraction of the lower Nyquist frequency: the pass band ends at
-	 * `(1 - transition) * nyquist` and the stop band starts at `nyquist`. Speech has nothing whisper
-	 * needs near 8 kHz, and a narrower band costs taps (time) in inverse proportion.
-	 * @default 0.2
+	 * `(1 - transition) * nyquist` (6 kHz at 16 kHz out) and the stop band starts at `nyquist`. Speech
+	 * has little whisper needs between 6 and 8 kHz, and a narrower band costs taps (time) in inverse
+	 * proportion.
+	 * @default 0.25
 	 */
 	readonly transition?: number;
 };
@@ -72,7 +73,7 @@ export const designResampler = (inputRate: Hertz, outputRate: Hertz, options: Re
 			throw new RangeError(`Resampler: ${name} must be a whole number of hertz from 1 to 1000000, got ${rate}`);
 		}
 	}
-	const {attenuationDb = 90, transition = 0.2} = options;
+	const {attenuationDb = 80, transition = 0.25} = options;
 	if (!(attenuationDb >= 20 && attenuationDb <= 200)) {
 		throw new RangeError(`Resampler: attenuationDb must be from 20 to 200, got ${attenuationDb}`);
 	}

@@ -6,11 +6,12 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {freeLoopbackPort} from './free-port.js';
 import {postAudio} from './http-transcribe.js';
 import {checkModelFile, type ResolvedModel} from './model-resolve.js';
-import {defaultThreads, failedLoadingModel, lastError} from './process-engine.js';
 import {TranscriptionError} from './transcription-error.js';
 import {abortReason, type EngineRequest, type EngineResult, type TranscriptionEngine} from './transcription-engine.js';
 import type {WhisperBinaries} from './whisper-build.js';
 import {parseVerboseJson} from './whisper-output.js';
+import {failedLoadingModel, lastError} from './whisper-stderr.js';
+import {defaultThreads} from './whisper-threads.js';
 
 export type ServerEngineOptions = {
 	readonly binaries: WhisperBinaries;

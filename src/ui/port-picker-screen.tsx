@@ -9,7 +9,6 @@ export type PortPickerScreenProps = {
 	readonly commands: EngineCommands;
 	readonly inputs: InputsView | undefined;
 	readonly isActive: boolean;
-	readonly keysActive?: () => boolean;
 	readonly rows: number;
 	readonly columns: number;
 	readonly onClose: () => void;
@@ -19,8 +18,8 @@ export type PortPickerScreenProps = {
  * The picker while open. Always mounted (rendering nothing while closed) so its hook keeps one identity;
  * the hook loads the ports each time it opens.
  */
-export const PortPickerScreen = ({engine, commands, inputs, isActive, keysActive, rows, columns, onClose}: PortPickerScreenProps) => {
+export const PortPickerScreen = ({engine, commands, inputs, isActive, rows, columns, onClose}: PortPickerScreenProps) => {
 	const sourceKind = useStoreSelector(engine, snapshot => snapshot.source.kind);
-	const state = usePortPicker({commands, inputs, sourceKind, isActive, keysActive, onClose, pageRows: Math.max(1, rows - 2)});
+	const state = usePortPicker({commands, inputs, sourceKind, isActive, onClose, pageRows: Math.max(1, rows - 2)});
 	return isActive ? <PortPicker state={state} inputs={inputs} rows={rows} columns={columns} /> : null;
 };

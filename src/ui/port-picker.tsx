@@ -18,8 +18,8 @@ export type PortPickerProps = {
  */
 export const PortPicker = ({state, inputs, rows, columns}: PortPickerProps) => {
 	const target = inputs?.inputs[state.target];
-	const targetName = target ? shortPortName(target.port) : 'in_?';
 	const inputsHint = inputs && inputs.inputs.length > 1 ? ` (${state.target + 1} of ${inputs.inputs.length}, ←→ other)` : '';
+	const heading = target ? `to feed ${shortPortName(target.port)}${inputsHint}` : '';
 	const ports = state.ports ?? [];
 	const messageRows = state.message === undefined && !state.busy ? 0 : 1;
 	const listRows = Math.max(0, rows - 1 - messageRows);
@@ -28,7 +28,7 @@ export const PortPicker = ({state, inputs, rows, columns}: PortPickerProps) => {
 		<Box flexDirection="column">
 			<Text wrap="truncate">
 				{' '}
-				<Text bold>PORTS</Text> {truncate(`to feed ${targetName}${inputsHint}`, Math.max(0, columns - 8))}
+				<Text bold>PORTS</Text> {truncate(heading, Math.max(0, columns - 8))}
 			</Text>
 			{state.ports === undefined ? <Text wrap="truncate"> loading the server's ports…</Text> : null}
 			{state.ports !== undefined && ports.length === 0 && state.message === undefined ? (

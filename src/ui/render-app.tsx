@@ -42,8 +42,10 @@ export const renderApp = (options: RenderAppOptions): RenderAppResult => {
 		stdout,
 		stderr,
 		exitOnCtrlC: false,
-		// Only changed lines are rewritten: the meters change every frame, the rest rarely.
-		incrementalRendering: true,
+		// Ink 6.8's incremental mode left stale copies of lines in tmux when the frame's height changed
+		// (seen at startup); the standard redraw is clean and, where the terminal supports synchronized
+		// output, Ink wraps each redraw in it so it does not flicker.
+		incrementalRendering: false,
 		maxFps: 30,
 	});
 	let disposed = false;

@@ -4,7 +4,7 @@ import {useKeys} from './use-keys.js';
 export type UseAppKeysOptions = {
 	readonly commands: EngineCommands;
 	/** q, i and n belong to the main screen; a pane (picker, transcript) uses its own keys. */
-	readonly mainKeys: boolean | (() => boolean);
+	readonly mainKeys: boolean;
 	readonly onOpenInputs: () => void;
 };
 
@@ -24,7 +24,7 @@ export const useAppKeys = ({commands, mainKeys, onOpenInputs}: UseAppKeysOptions
 			commands.toggle();
 			return;
 		}
-		if (!(typeof mainKeys === 'function' ? mainKeys() : mainKeys) || key.ctrl || key.meta) {
+		if (!mainKeys || key.ctrl || key.meta) {
 			return;
 		}
 		if (input === 'q') {

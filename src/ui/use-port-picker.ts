@@ -12,10 +12,8 @@ export type UsePortPickerOptions = {
 	readonly inputs: InputsView | undefined;
 	readonly sourceKind: SourceKind;
 	/** Keys go to the picker only while it is open. */
-	/** The picker is open (it loads the ports when this turns true). */
+	/** The picker is open: it takes the keys, and loads the ports when this turns true. */
 	readonly isActive: boolean;
-	/** Whether a key arriving now is the picker's. @default isActive */
-	readonly keysActive?: () => boolean;
 	readonly onClose: () => void;
 	/** Rows per page for page up/down. */
 	readonly pageRows: number;
@@ -30,7 +28,7 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
  * The picker's keys and effects: loads the server's output ports when it opens, connects or disconnects
  * the highlighted port to the chosen input on Enter, remembers the connections on `r`.
  */
-export const usePortPicker = ({commands, inputs, sourceKind, isActive, keysActive, onClose, pageRows}: UsePortPickerOptions): PortPickerState => {
+export const usePortPicker = ({commands, inputs, sourceKind, isActive, onClose, pageRows}: UsePortPickerOptions): PortPickerState => {
 	const [state, dispatch, current] = useSyncReducer(portPickerReducer, initialPortPicker);
 	const hasPorts = commands.listPorts !== undefined && sourceKind === 'jack';
 	// An answer arriving after the picker closed (or the app unmounted) must not update it.
@@ -112,7 +110,7 @@ export const usePortPicker = ({commands, inputs, sourceKind, isActive, keysActiv
 				}
 			}
 		},
-		keysActive ?? isActive,
+		isActive,
 	);
 
 	// Without ports there is nothing to load: say so at once rather than after a "loading" frame.

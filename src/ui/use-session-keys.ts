@@ -2,8 +2,7 @@ import type {SelectionMove} from './session-selection.js';
 import {useKeys} from './use-keys.js';
 
 export type UseSessionKeysOptions = {
-	/** Whether keys go here; a function is asked when the key arrives. */
-	readonly isActive: boolean | (() => boolean);
+	readonly isActive: boolean;
 	readonly onMove: (move: SelectionMove) => void;
 	/** Enter on the selected capture. */
 	readonly onOpen: () => void;

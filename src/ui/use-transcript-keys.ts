@@ -1,8 +1,7 @@
 import {useKeys} from './use-keys.js';
 
 export type UseTranscriptKeysOptions = {
-	/** Whether keys go here; a function is asked when the key arrives. */
-	readonly isActive: boolean | (() => boolean);
+	readonly isActive: boolean;
 	/** Scrolls by this many lines (negative is up). */
 	readonly onScroll: (lines: number) => void;
 	readonly onClose: () => void;
