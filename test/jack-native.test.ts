@@ -452,7 +452,7 @@ describe('JackClient lifetime', () => {
 		});
 	}
 
-	it('closes a client left open when its environment ends (a worker thread exits)', async () => {
+	it('closes a client left open when its environment ends (a worker thread exits)', async t => {
 		const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 		const name = `native${process.pid}worker`;
 		const worker = new Worker(
@@ -465,6 +465,10 @@ describe('JackClient lifetime', () => {
 			{eval: true},
 		);
 		const exited = new Promise(resolve => worker.once('exit', resolve));
+		// A failed assertion below must not leave the worker (and its client) keeping the runner alive.
+		t.after(async () => {
+			await worker.terminate();
+		});
 		const watcher = openClient(1);
 		await new Promise<void>((resolve, reject) => {
 			worker.once('message', () => {
