@@ -1,16 +1,16 @@
 import path from 'node:path';
 import type {Options} from '../cli/parse-options.js';
-import type {ControlHandler} from '../control/control-server.js';
-import {ControlServer} from '../control/control-server.js';
+import {ControlServer, type ControlHandler} from '../control/control-server.js';
 import {controlSocketPath, type ControlResponse} from '../control/control-protocol.js';
 import {AudioEngine, type TriggerResult} from '../engine/audio-engine.js';
-import type {AudioSource} from '../engine/audio-source.js';
-import {JackSource} from '../engine/jack-source.js';
+import {GlobalHotkey, isHotkeyOff} from '../hotkey/global-hotkey.js';
 import {appDirs, ensureAppDir, ensurePrivateDir} from '../session/paths.js';
 import {repairSessions} from '../session/session-repair.js';
 import type {ExitPath} from './exit-path.js';
 import {eventLine} from './event-lines.js';
+import {openJackSource, openSource} from './open-source.js';
 import {SessionCaptures} from './session-captures.js';
+import {SessionViewStore} from './session-view-store.js';
 import {SourceSupervisor} from './source-supervisor.js';
 import {statusReport} from './status-report.js';
 
@@ -18,15 +18,17 @@ import {statusReport} from './status-report.js';
 export type Recorder = {
 	readonly engine: AudioEngine;
 	readonly captures: SessionCaptures;
+	readonly sessionView: SessionViewStore;
 	readonly sessionsRoot: string;
 	readonly socketPath: string;
+	/** Starts the next capture in a new session directory; refused while recording. */
+	newSession(): string;
+	/** Starts the global hotkey (it may take a moment to check the display); resolves to its status line. */
+	startHotkey(): Promise<string>;
 };
 
-const openJack = (options: Options): AudioSource =>
-	JackSource.open({name: options.jackName, channels: options.channels, connect: options.connect});
-
 /**
- * Repairs what a crash left, joins the audio source, starts the engine and the control socket.
+ * Repairs what a crash left, opens the audio source, starts the engine and the control socket.
  * `say` gets one line per thing worth knowing (headless prints them; the TUI shows the latest).
  */
 export const startRecorder = async (options: Options, say: (line: string) => void, exitPath: ExitPath): Promise<Recorder> => {
@@ -39,15 +41,23 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 		}
 	}
 
-	const source = openJack(options);
-	exitPath.add('audio source', () => {
+	const {source, fellBack} = await openSource(options);
+	const releaseSource = exitPath.add('audio source', () => {
 		source.dispose();
+	});
+	if (fellBack) {
+		say(fellBack);
+	}
+	const sessionView = new SessionViewStore();
+	exitPath.add('session view', () => {
+		sessionView.dispose();
 	});
 	const captures = new SessionCaptures({
 		sessionsRoot,
 		sampleFormat: options.sampleFormat,
 		onSession: session => {
 			engine.setSessionDir(session.dir);
+			sessionView.follow(session);
 		},
 	});
 	exitPath.add('session', async () => captures.dispose());
@@ -59,6 +69,8 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 		// Without meters on screen, fewer wakeups: a trigger drains first, so nothing is late.
 		drainIntervalMs: options.headless ? 100 : 40,
 	});
+	// The engine owns the source from here on (and disposes whichever source it has at the end).
+	releaseSource();
 	exitPath.add('audio engine (finishing the open capture)', async () => engine.dispose());
 	engine.onEvent(event => {
 		const line = eventLine(event, engine.source.sampleRate);
@@ -66,15 +78,53 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			say(line);
 		}
 	});
-	const supervisor = new SourceSupervisor(engine, {reopen: () => openJack(options)});
+	const supervisor = new SourceSupervisor(engine, {
+		reopen: () => openJackSource(options),
+		retryMs: fellBack ? 5000 : 2000,
+	});
 	exitPath.add('JACK reconnect', () => {
 		supervisor.dispose();
 	});
+	if (fellBack) {
+		// Join the first JACK server that appears (only while idle; a demo capture is never cut).
+		supervisor.watch();
+	}
 
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), options.jackName);
 	const control = await ControlServer.listen(socketPath, controlHandler(engine, options.jackName));
 	exitPath.add('control socket', async () => control.dispose());
-	return {engine, captures, sessionsRoot, socketPath};
+
+	return {
+		engine,
+		captures,
+		sessionView,
+		sessionsRoot,
+		socketPath,
+		newSession() {
+			if (engine.recording) {
+				return 'stop the capture first: a new session starts with the next capture';
+			}
+			captures.renew();
+			sessionView.reset();
+			engine.setSessionDir(undefined);
+			return 'new session: the next capture goes into a new directory';
+		},
+		async startHotkey() {
+			if (options.hotkey === 'off') {
+				return 'global hotkey off (--hotkey off); `omega13 toggle` works';
+			}
+			const hotkey = await GlobalHotkey.start(options.hotkey, () => {
+				void engine.toggle();
+			});
+			if (isHotkeyOff(hotkey)) {
+				return hotkey.off;
+			}
+			exitPath.add('global hotkey', () => {
+				hotkey.dispose();
+			});
+			return `global hotkey: ${options.hotkey}`;
+		},
+	};
 };
 
 const controlHandler =

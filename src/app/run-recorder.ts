@@ -1,32 +1,94 @@
-import type {Options} from '../cli/parse-options.js';
 import type {Output} from '../cli/control-command.js';
+import type {Options} from '../cli/parse-options.js';
+import type {UiStatus} from '../ui/ui-status.js';
+import {createValueStore} from '../ui/value-store.js';
+import {appCommands} from './app-commands.js';
 import {ExitPath} from './exit-path.js';
-import {startRecorder} from './recorder.js';
+import {InputsViewStore} from './inputs-view-store.js';
+import {startRecorder, type Recorder} from './recorder.js';
 
-const describeStartError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * `omega13 [--headless]`: runs until quit or a signal, then leaves through the exit path, which
  * finalizes an open capture before anything else is released.
  */
-export const runRecorder = async (options: Options, io: Output): Promise<number> => {
+export const runRecorder = async (options: Options, io: Output): Promise<number> =>
+	options.headless ? runHeadless(options, io) : runTui(options, io);
+
+/** Starts the recorder or exits 1 with the reason; the exit path ends the process in both cases. */
+const start = async (options: Options, io: Output, exitPath: ExitPath, say: (line: string) => void): Promise<Recorder | undefined> => {
+	try {
+		return await startRecorder(options, say, exitPath);
+	} catch (error) {
+		io.err(`omega13: ${message(error)}`);
+		await exitPath.exit(1, 'start failed');
+		return undefined;
+	}
+};
+
+const runHeadless = async (options: Options, io: Output): Promise<number> => {
 	const exitPath = new ExitPath({say: io.err}).install();
 	const say = (line: string): void => {
 		io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
 	};
-	try {
-		const recorder = await startRecorder(options, say, exitPath);
+	const recorder = await start(options, io, exitPath, say);
+	if (recorder) {
 		const {source} = recorder.engine;
 		say(
-			`omega13 ready: ${source.kind} client "${source.name}" at ${source.sampleRate} Hz, period ${source.periodFrames}, ` +
+			`omega13 ready: ${source.kind} source "${source.name}" at ${source.sampleRate} Hz, period ${source.periodFrames}, ` +
 				`inputs ${source.portNames.join(', ')}; keeping ${options.bufferSeconds} s`,
 		);
 		say(`sessions in ${recorder.sessionsRoot}; trigger with \`omega13 toggle\` (control socket ${recorder.socketPath})`);
-	} catch (error) {
-		io.err(`omega13: ${describeStartError(error)}`);
-		await exitPath.exit(1, 'start failed');
-		return 1;
+		void recorder.startHotkey().then(say);
 	}
 	// The exit path ends the process; until then the engine's timer and the socket keep it alive.
+	return new Promise<number>(() => {});
+};
+
+const runTui = async (options: Options, io: Output): Promise<number> => {
+	const {noTerminalMessage} = await import('../ui/render-app.js').catch(() => ({noTerminalMessage: undefined}));
+	for (const [stream, name] of [
+		[process.stdin, 'stdin'],
+		[process.stdout, 'stdout'],
+	] as const) {
+		if (!stream.isTTY) {
+			io.err(noTerminalMessage?.(name) ?? `omega13: ${name} is not a terminal; run \`omega13 --headless\``);
+			return 1;
+		}
+	}
+	const status = createValueStore<UiStatus>({hotkey: 'global hotkey: checking the X display...'});
+	const say = (line: string): void => {
+		status.update(current => ({...current, message: line}));
+	};
+	const exitPath = new ExitPath({say: io.err}).install();
+	const recorder = await start(options, io, exitPath, say);
+	if (!recorder) {
+		return new Promise<number>(() => {});
+	}
+	const inputs = new InputsViewStore(recorder.engine);
+	exitPath.add('inputs view', () => {
+		inputs.dispose();
+	});
+	const {renderApp} = await import('../ui/render-app.js');
+	const app = renderApp({
+		engine: recorder.engine,
+		commands: appCommands(recorder, inputs, exitPath, say),
+		session: recorder.sessionView.store,
+		inputs: inputs.store,
+		status,
+	});
+	if (!app.ok) {
+		io.err(app.error);
+		await exitPath.exit(1, 'no terminal');
+		return new Promise<number>(() => {});
+	}
+	// Registered last, so it runs first on the way out: the terminal is restored before other messages.
+	exitPath.add('terminal UI', () => {
+		app.dispose();
+	});
+	void recorder.startHotkey().then(line => {
+		status.update(current => ({...current, hotkey: line}));
+	});
 	return new Promise<number>(() => {});
 };

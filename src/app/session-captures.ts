@@ -23,6 +23,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class SessionCaptures {
 	readonly #options: SessionCapturesOptions;
 	#session: Promise<Session> | undefined;
+	readonly #previous: Array<Promise<Session>> = [];
 
 	constructor(options: SessionCapturesOptions) {
 		this.#options = options;
@@ -33,8 +34,14 @@ export class SessionCaptures {
 		return this.#session;
 	}
 
-	/** Starts a new session: the next capture goes into a new directory. */
+	/**
+	 * Starts a new session: the next capture goes into a new directory. The old session stays open
+	 * (a capture may still be finishing, a transcript still coming) until dispose.
+	 */
 	renew(): void {
+		if (this.#session) {
+			this.#previous.push(this.#session);
+		}
 		this.#session = undefined;
 	}
 
@@ -100,8 +107,12 @@ export class SessionCaptures {
 
 	/** Waits for pending manifest writes. Idempotent. */
 	async dispose(): Promise<void> {
-		const session = await this.#session?.catch(() => undefined);
-		await session?.dispose();
+		const sessions = [...this.#previous, ...(this.#session ? [this.#session] : [])];
+		this.#previous.length = 0;
+		for (const pending of sessions) {
+			const session = await pending.catch(() => undefined);
+			await session?.dispose();
+		}
 	}
 
 	async #ensureSession(): Promise<Session> {

@@ -6,6 +6,8 @@ export type SourceSupervisorOptions = {
 	readonly reopen: () => AudioSource;
 	/** How often to try again after the source stopped. @default 2000 */
 	readonly retryMs?: number;
+	/** Told when a new source took over. */
+	readonly onJoined?: (source: AudioSource) => void;
 };
 
 /**
@@ -17,6 +19,7 @@ export class SourceSupervisor {
 	readonly #engine: AudioEngine;
 	readonly #reopen: () => AudioSource;
 	readonly #retryMs: number;
+	readonly #onJoined: ((source: AudioSource) => void) | undefined;
 	readonly #unsubscribe: () => void;
 	#timer: NodeJS.Timeout | undefined;
 	#disposed = false;
@@ -25,11 +28,20 @@ export class SourceSupervisor {
 		this.#engine = engine;
 		this.#reopen = options.reopen;
 		this.#retryMs = options.retryMs ?? 2000;
+		this.#onJoined = options.onJoined;
 		this.#unsubscribe = engine.onEvent(event => {
 			if (event.type === 'source-stopped') {
 				this.#schedule();
 			}
 		});
+	}
+
+	/**
+	 * Starts trying now, not only after a stop: with the demo playing because no server answered, the
+	 * first server that appears is joined.
+	 */
+	watch(): void {
+		this.#schedule();
 	}
 
 	dispose(): void {
@@ -66,5 +78,6 @@ export class SourceSupervisor {
 			return;
 		}
 		this.#engine.replaceSource(source);
+		this.#onJoined?.(source);
 	}
 }

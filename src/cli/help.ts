@@ -22,6 +22,10 @@ export const helpText = `
                                -120 to 0, or "off"  [default: -60]
     --silence-window S         How much recent input the silence gate looks at, 0.05 to 10 s  [default: 0.5]
     --sample-format FORMAT     WAV samples: float32, int24 or int16  [default: float32]
+    --source SOURCE            auto (JACK when a server runs, else the built-in demo), jack, demo,
+                               or file:PATH (loop a WAV file, in real time)  [default: auto]
+    --hotkey KEY               Global hotkey (X11) that toggles a capture, e.g. ctrl+alt+space, F9,
+                               ctrl+shift+r; "off" for none  [default: ctrl+alt+space]
     --json                     With status: print it as JSON (for bars and widgets)
     -h, --help                 Show this help
     -v, --version              Show the version

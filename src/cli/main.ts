@@ -44,6 +44,8 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 			return runControlCommand(options.command, options, io);
 		}
 		case 'run': {
+			// React's development build costs the meters several times the CPU.
+			process.env['NODE_ENV'] ??= 'production';
 			// Loaded only here: `omega13 toggle` must stay quick and never load the audio addon.
 			const {runRecorder} = await import('../app/run-recorder.js');
 			return runRecorder(options, io);

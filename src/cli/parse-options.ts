@@ -1,4 +1,5 @@
 import {parseArgs} from 'node:util';
+import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
 import type {SampleFormat} from '../session/sample-format.js';
 import type {Decibels, Seconds} from '../engine/units.js';
 
@@ -27,7 +28,13 @@ export type Options = {
 	readonly silenceThresholdDb: Decibels;
 	readonly silenceWindowSeconds: Seconds;
 	readonly sampleFormat: SampleFormat;
+	/** `auto`: JACK when a server answers, else the built-in demo. */
+	readonly source: SourceChoice;
+	/** A hotkey spec (`ctrl+alt+space`, `F9`) or `off`. */
+	readonly hotkey: string;
 };
+
+export type SourceChoice = {readonly kind: 'auto' | 'jack' | 'demo'} | {readonly kind: 'file'; readonly path: string};
 
 /** A bad command line: every problem found, to be shown at once. */
 export class UsageError extends Error {
@@ -50,6 +57,8 @@ const flags = {
 	'silence-threshold': {type: 'string'},
 	'silence-window': {type: 'string'},
 	'sample-format': {type: 'string'},
+	source: {type: 'string'},
+	hotkey: {type: 'string'},
 	help: {type: 'boolean', short: 'h'},
 	version: {type: 'boolean', short: 'v'},
 } as const;
@@ -114,6 +123,15 @@ export const parseOptions = (argv: readonly string[]): Options => {
 	if (!sampleFormats.includes(sampleFormat)) {
 		problems.push(`--sample-format must be one of ${sampleFormats.join(', ')}, got "${sampleFormat}"`);
 	}
+	const source = parseSource(values.source ?? 'auto', problems);
+	const hotkey = values.hotkey ?? defaultHotkey;
+	if (hotkey !== 'off') {
+		try {
+			parseHotkey(hotkey);
+		} catch (error) {
+			problems.push(`--hotkey: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
 	const sessionsDir = values['sessions-dir'];
 	if (sessionsDir?.trim() === '') {
 		problems.push('--sessions-dir must name a directory, got an empty string');
@@ -151,7 +169,20 @@ export const parseOptions = (argv: readonly string[]): Options => {
 		silenceThresholdDb,
 		silenceWindowSeconds,
 		sampleFormat,
+		source,
+		hotkey,
 	};
+};
+
+const parseSource = (raw: string, problems: string[]): SourceChoice => {
+	if (raw === 'auto' || raw === 'jack' || raw === 'demo') {
+		return {kind: raw};
+	}
+	if (raw.startsWith('file:') && raw.length > 'file:'.length) {
+		return {kind: 'file', path: raw.slice('file:'.length)};
+	}
+	problems.push(`--source must be auto, jack, demo or file:PATH (a WAV file), got "${raw}"`);
+	return {kind: 'auto'};
 };
 
 /**
