@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import {execFile} from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {after, before, describe, it} from 'node:test';
+import {readWav} from '../src/session/wav-reader.js';
+import {verifyCounter} from './helpers/counter-signal.js';
+import {startJackServer, type JackServer} from './helpers/jack-server.js';
+import {cliPath, runCli} from './helpers/recorder-process.js';
+import {startSignalPlayer, type SignalPlayer} from './helpers/signal-player.js';
+import {TmuxTerminal} from './helpers/tmux-terminal.js';
+import {Xvfb} from './helpers/xvfb.js';
+
+const run = promisify(execFile);
+let server: JackServer;
+let root: string;
+before(async () => {
+	server = await startJackServer();
+	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-tui-'));
+});
+after(async () => {
+	await server?.stop();
+	await fs.rm(root, {recursive: true, force: true});
+});
+
+const appCommand = (jackName: string, sessionsDir: string): string =>
+	`${process.execPath} ${cliPath} --jack-name ${jackName} --connect none --buffer-seconds 2 --sessions-dir ${sessionsDir}`;
+
+const baseEnv = (runtime: string): Record<string, string> => ({
+	JACK_DEFAULT_SERVER: server.name,
+	JACK_NO_AUDIO_RESERVATION: '1',
+	XDG_RUNTIME_DIR: runtime,
+	TERM: 'xterm-256color',
+});
+
+describe('the terminal UI in a real terminal', () => {
+	it('captures on the global hotkey under X, lists the capture, and quits on q with the terminal restored', async t => {
+		const xvfb = await Xvfb.start();
+		t.after(async () => xvfb.dispose());
+		const jackName = `tui${process.pid}`;
+		const sessionsDir = path.join(root, 'hotkey');
+		const runtime = await fs.mkdtemp(path.join(root, 'rt-'));
+		const terminal = await TmuxTerminal.start(appCommand(jackName, sessionsDir), {env: {...baseEnv(runtime), DISPLAY: xvfb.display}});
+		t.after(async () => terminal.dispose());
+		let player: SignalPlayer | undefined;
+		t.after(async () => {
+			await player?.stop();
+		});
+		await terminal.waitFor(/global hotkey: ctrl\+alt\+space/);
+		player = await startSignalPlayer({server, signal: 'counter', channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
+		await terminal.waitFor(/2\.0 \/ 2 s/);
+		const idle = await terminal.screen();
+		assert.match(idle, /IDLE/);
+		assert.match(idle, /in_1/);
+
+		await run('xdotool', ['key', 'ctrl+alt+space'], {env: {...process.env, DISPLAY: xvfb.display}});
+		await terminal.waitFor(/RECORDING/);
+		await new Promise(resolve => setTimeout(resolve, 500));
+		await run('xdotool', ['key', 'ctrl+alt+space'], {env: {...process.env, DISPLAY: xvfb.display}});
+		const listed = await terminal.waitFor(/001 .* complete/);
+		assert.doesNotMatch(listed, /RECORDING/);
+
+		await terminal.keys('q');
+		const after = await terminal.waitFor(/EXIT=\d+/);
+		assert.match(after, /EXIT=0/);
+		// Ink put the tty in raw mode; quitting must give the shell its line editing back.
+		assert.match(after, /^icanon$/m);
+
+		const [session] = await fs.readdir(sessionsDir);
+		const wav = await readWav(path.join(sessionsDir, session!, '001.wav'));
+		let zeros = 0;
+		while (wav.data[zeros * 2] === 0) {
+			zeros++;
+		}
+		verifyCounter(wav.data.subarray(zeros * 2), 2);
+	});
+
+	it('starts without an X display, says the hotkey is off, and `omega13 toggle` still captures', async t => {
+		const jackName = `tuinox${process.pid}`;
+		const sessionsDir = path.join(root, 'nodisplay');
+		const runtime = await fs.mkdtemp(path.join(root, 'rt-'));
+		const terminal = await TmuxTerminal.start(`unset DISPLAY WAYLAND_DISPLAY; ${appCommand(jackName, sessionsDir)}`, {env: baseEnv(runtime)});
+		t.after(async () => terminal.dispose());
+		await terminal.waitFor(/global hotkey off: no X display \(Wayland\? bind `omega13 toggle`/);
+		const player = await startSignalPlayer({server, signal: 'counter', channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
+		t.after(async () => {
+			await player.stop();
+		});
+		await terminal.waitFor(/2\.0 \/ 2 s/);
+		const env = {...process.env, XDG_RUNTIME_DIR: runtime};
+		assert.equal((await runCli(['toggle', '--jack-name', jackName], env)).code, 0);
+		await terminal.waitFor(/RECORDING/);
+		assert.equal((await runCli(['toggle', '--jack-name', jackName], env)).code, 0);
+		await terminal.waitFor(/001 .* complete/);
+		await terminal.keys('C-c');
+		assert.match(await terminal.waitFor(/EXIT=\d+/), /EXIT=0/);
+	});
+
+	it('says it needs a terminal, and points to --headless, when stdin is not one', async () => {
+		const result = await runCli(['--sessions-dir', path.join(root, 'notty')], {...process.env, XDG_RUNTIME_DIR: root});
+		assert.equal(result.code, 1);
+		assert.match(result.stderr, /needs a terminal.*omega13 --headless/);
+	});
+});
