@@ -26,6 +26,9 @@ export const appCommands = (
 		newSession() {
 			say(recorder.newSession());
 		},
+		transcribe(index) {
+			recorder.transcribe(index);
+		},
 		quit() {
 			void exitPath.exit(0, 'quit');
 		},

@@ -12,6 +12,7 @@ import {openJackSource, openSource} from './open-source.js';
 import {SessionCaptures} from './session-captures.js';
 import {SessionViewStore} from './session-view-store.js';
 import {SourceSupervisor} from './source-supervisor.js';
+import {CaptureTranscriber} from './transcription.js';
 import {statusReport} from './status-report.js';
 
 /** Everything a running omega13 holds; each part is registered with the exit path as it is made. */
@@ -23,6 +24,8 @@ export type Recorder = {
 	readonly socketPath: string;
 	/** Starts the next capture in a new session directory; refused while recording. */
 	newSession(): string;
+	/** Queues a capture of the current session for transcription (again). */
+	transcribe(index: number): void;
 	/** Starts the global hotkey (it may take a moment to check the display); resolves to its status line. */
 	startHotkey(): Promise<string>;
 };
@@ -59,8 +62,14 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			engine.setSessionDir(session.dir);
 			sessionView.follow(session);
 		},
+		onCaptureFinished: (session, index) => transcriber?.transcribe(session, index),
 	});
 	exitPath.add('session', async () => captures.dispose());
+	// Registered after the session, so it stops (and stops writing to the manifest) before the session closes.
+	const transcriber = options.transcribe ? new CaptureTranscriber(options, say) : undefined;
+	if (transcriber) {
+		exitPath.add('transcription', async () => transcriber.dispose());
+	}
 	const engine = new AudioEngine({
 		source,
 		bufferSeconds: options.bufferSeconds,
@@ -108,6 +117,17 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			sessionView.reset();
 			engine.setSessionDir(undefined);
 			return 'new session: the next capture goes into a new directory';
+		},
+		transcribe(index) {
+			if (!transcriber) {
+				say('transcription is off (--no-transcribe)');
+				return;
+			}
+			void captures.current().then(session => {
+				if (session) {
+					transcriber.transcribe(session, index);
+				}
+			});
 		},
 		async startHotkey() {
 			if (options.hotkey === 'off') {

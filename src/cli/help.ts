@@ -8,6 +8,12 @@ export const helpText = `
     $ omega13 toggle               start a capture, or stop the one running, in the running omega13
     $ omega13 start | stop         start or stop a capture (no change if already so)
     $ omega13 status [--json]      what the running omega13 is doing
+    $ omega13 setup                build whisper.cpp for transcription (else done at the first use)
+    $ omega13 transcribe SESSION [CAPTURE]
+                                   transcribe a session's captures again (SESSION: a directory,
+                                   a session id or its start, or "last"; CAPTURE: a number, or "all")
+    $ omega13 models               the whisper models installed
+    $ omega13 models download NAME fetch a model (tiny.en, base.en, small.en, ...) with its checksum
 
   Options
     --headless                 Run without the terminal UI
@@ -27,6 +33,11 @@ export const helpText = `
     --hotkey KEY               Global hotkey (X11) that toggles a capture, e.g. ctrl+alt+space, F9,
                                ctrl+shift+r; "off" for none  [default: ctrl+alt+space]
     --json                     With status: print it as JSON (for bars and widgets)
+    --no-transcribe            Do not transcribe captures when they end
+    --model NAME|FILE          Whisper model: a name (see omega13 models) or a ggml .bin file  [default: base.en]
+    --engine-url URL           Send captures to this whisper.cpp server or OpenAI-compatible
+                               /v1/audio/transcriptions URL instead of running whisper.cpp here
+    --clipboard                Copy each new transcript to the clipboard (wl-copy or xclip)
     -h, --help                 Show this help
     -v, --version              Show the version
 

@@ -43,6 +43,18 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 		case 'status': {
 			return runControlCommand(options.command, options, io);
 		}
+		case 'setup': {
+			const {runSetupCommand} = await import('./whisper-commands.js');
+			return runSetupCommand(io);
+		}
+		case 'transcribe': {
+			const {runTranscribeCommand} = await import('./whisper-commands.js');
+			return runTranscribeCommand(options, io);
+		}
+		case 'models': {
+			const {runModelsCommand} = await import('./whisper-commands.js');
+			return runModelsCommand(options, io);
+		}
 		case 'run': {
 			// React's development build costs the meters several times the CPU.
 			process.env['NODE_ENV'] ??= 'production';

@@ -1,6 +1,7 @@
 import {parseArgs} from 'node:util';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
 import type {SampleFormat} from '../session/sample-format.js';
+import {defaultModelName} from '../transcribe/model-catalog.js';
 import type {Decibels, Seconds} from '../engine/units.js';
 
 export const Command = {
@@ -9,6 +10,9 @@ export const Command = {
 	start: 'start',
 	stop: 'stop',
 	status: 'status',
+	setup: 'setup',
+	transcribe: 'transcribe',
+	models: 'models',
 	help: 'help',
 	version: 'version',
 } as const;
@@ -16,6 +20,8 @@ export type Command = (typeof Command)[keyof typeof Command];
 
 export type Options = {
 	readonly command: Command;
+	/** The command's own arguments (`transcribe SESSION [CAPTURE]`, `models download NAME`). */
+	readonly args: readonly string[];
 	readonly headless: boolean;
 	readonly json: boolean;
 	readonly jackName: string;
@@ -32,6 +38,13 @@ export type Options = {
 	readonly source: SourceChoice;
 	/** A hotkey spec (`ctrl+alt+space`, `F9`) or `off`. */
 	readonly hotkey: string;
+	/** Transcribe each capture when it ends. */
+	readonly transcribe: boolean;
+	/** A whisper model name (`base.en`) or a ggml file. */
+	readonly model: string;
+	/** A whisper.cpp server or OpenAI-compatible URL to send captures to instead of local whisper.cpp. */
+	readonly engineUrl: string | undefined;
+	readonly clipboard: boolean;
 };
 
 export type SourceChoice = {readonly kind: 'auto' | 'jack' | 'demo'} | {readonly kind: 'file'; readonly path: string};
@@ -59,11 +72,25 @@ const flags = {
 	'sample-format': {type: 'string'},
 	source: {type: 'string'},
 	hotkey: {type: 'string'},
+	'no-transcribe': {type: 'boolean'},
+	model: {type: 'string'},
+	'engine-url': {type: 'string'},
+	clipboard: {type: 'boolean'},
 	help: {type: 'boolean', short: 'h'},
 	version: {type: 'boolean', short: 'v'},
 } as const;
 
-const commands: readonly string[] = [Command.toggle, Command.start, Command.stop, Command.status];
+/** Each command and how many arguments of its own it takes. */
+const commandArity: Readonly<Record<string, {min: number; max: number; usage: string}>> = {
+	toggle: {min: 0, max: 0, usage: 'toggle'},
+	start: {min: 0, max: 0, usage: 'start'},
+	stop: {min: 0, max: 0, usage: 'stop'},
+	status: {min: 0, max: 0, usage: 'status'},
+	setup: {min: 0, max: 0, usage: 'setup'},
+	transcribe: {min: 1, max: 2, usage: 'transcribe SESSION [CAPTURE]'},
+	models: {min: 0, max: 2, usage: 'models [download NAME]'},
+};
+const commands: readonly string[] = Object.keys(commandArity);
 const sampleFormats: readonly SampleFormat[] = ['float32', 'int24', 'int16'];
 // JACK allows up to 64 characters; ':' separates client and port, so it cannot be in a client name.
 const jackNamePattern = /^[^:]{1,64}$/;
@@ -95,16 +122,25 @@ export const parseOptions = (argv: readonly string[]): Options => {
 		command = Command.help;
 	} else if (values.version) {
 		command = Command.version;
-	} else if (positionals.length > 0) {
-		const [first, ...rest] = positionals;
-		if (first !== undefined && commands.includes(first)) {
+	}
+	const [first, ...args] = positionals;
+	if (first !== undefined && command === Command.run) {
+		const arity = commandArity[first];
+		if (arity) {
 			command = first as Command;
+			if (args.length < arity.min || args.length > arity.max) {
+				problems.push(`usage: omega13 ${arity.usage}`);
+			}
 		} else {
 			problems.push(`unknown command "${first}": the commands are ${commands.join(', ')} (see --help)`);
 		}
-		if (rest.length > 0) {
-			problems.push(`unexpected argument${rest.length > 1 ? 's' : ''} ${rest.map(arg => `"${arg}"`).join(' ')}`);
-		}
+	}
+	if (command === Command.models && args.length > 0 && (args[0] !== 'download' || args.length !== 2)) {
+		problems.push('usage: omega13 models [download NAME]');
+	}
+	const engineUrl = values['engine-url'];
+	if (engineUrl !== undefined && !/^https?:\/\/[^/]/.test(engineUrl)) {
+		problems.push(`--engine-url must be an http:// or https:// URL, got "${engineUrl}"`);
 	}
 
 	const jackName = values['jack-name'] ?? 'omega13';
@@ -159,6 +195,7 @@ export const parseOptions = (argv: readonly string[]): Options => {
 	}
 	return {
 		command,
+		args,
 		headless: values.headless ?? false,
 		json: values.json ?? false,
 		jackName,
@@ -171,6 +208,10 @@ export const parseOptions = (argv: readonly string[]): Options => {
 		sampleFormat,
 		source,
 		hotkey,
+		transcribe: !(values['no-transcribe'] ?? false),
+		model: values.model ?? defaultModelName,
+		engineUrl,
+		clipboard: values.clipboard ?? false,
 	};
 };
 

@@ -58,7 +58,8 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 		onOpenTranscript: () => setMode('transcript'),
 		onCloseTranscript: () => setMode('main'),
 	});
-	useAppKeys({commands, mainKeys: mode === 'main', onOpenInputs: () => setMode('picker')});
+	const selectedCapture = browser.open?.index ?? (mode === 'main' ? sessionView.captures[browser.row]?.index : undefined);
+	useAppKeys({commands, mainKeys: mode === 'main', onOpenInputs: () => setMode('picker'), selectedCapture});
 
 	return (
 		<Box flexDirection="column" width={layout.columns}>

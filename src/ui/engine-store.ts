@@ -36,6 +36,8 @@ export type EngineCommands = {
 	/** Connects an output port to one of our inputs (full names). */
 	connect?(output: string, input: string): Promise<void>;
 	disconnect?(output: string, input: string): Promise<void>;
+	/** Queues the capture with this number for transcription again (after a failure, or a new model). */
+	transcribe?(index: number): void;
 	/** Saves the current connections as the default for the next start; resolves to a line to show. */
 	rememberInputs?(): Promise<string>;
 };

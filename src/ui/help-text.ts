@@ -36,6 +36,7 @@ export const mainHelp: readonly HelpItem[] = [
 	{keys: 'n', label: 'new session', short: 'new'},
 	{keys: '↑↓', label: 'browse'},
 	{keys: 'enter', label: 'transcript', short: 'text'},
+	{keys: 't', label: 'transcribe again', short: 'redo'},
 ];
 
 export const pickerHelp: readonly HelpItem[] = [
@@ -50,5 +51,6 @@ export const pickerHelp: readonly HelpItem[] = [
 export const transcriptHelp: readonly HelpItem[] = [
 	{keys: 'esc', label: 'back'},
 	{keys: '↑↓', label: 'scroll'},
+	{keys: 't', label: 'transcribe again', short: 'redo'},
 	{keys: 'space', label: 'capture', short: 'rec'},
 ];

@@ -6,15 +6,18 @@ export type UseAppKeysOptions = {
 	/** q, i and n belong to the main screen; a pane (picker, transcript) uses its own keys. */
 	readonly mainKeys: boolean;
 	readonly onOpenInputs: () => void;
+	/** The capture number `t` (transcribe again) applies to: the selected or open one. */
+	readonly selectedCapture?: number | undefined;
 };
 
 /**
  * Keys that work everywhere: space toggles the capture (the one thing that must never be out of reach),
- * Ctrl+C quits. On the main screen also q (quit), i (inputs), n (new session). Ink delivers Ctrl+C here
+ * Ctrl+C quits. On the main screen also q (quit), i (inputs), n (new session); t transcribes the selected
+ * (or open) capture again. Ink delivers Ctrl+C here
  * because the app renders with `exitOnCtrlC: false`: quitting goes through the app's one exit path, which
  * finalizes an open capture first.
  */
-export const useAppKeys = ({commands, mainKeys, onOpenInputs}: UseAppKeysOptions): void => {
+export const useAppKeys = ({commands, mainKeys, onOpenInputs, selectedCapture}: UseAppKeysOptions): void => {
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') {
 			commands.quit();
@@ -24,7 +27,14 @@ export const useAppKeys = ({commands, mainKeys, onOpenInputs}: UseAppKeysOptions
 			commands.toggle();
 			return;
 		}
-		if (!mainKeys || key.ctrl || key.meta) {
+		if (key.ctrl || key.meta) {
+			return;
+		}
+		if (input === 't' && selectedCapture !== undefined) {
+			commands.transcribe?.(selectedCapture);
+			return;
+		}
+		if (!mainKeys) {
 			return;
 		}
 		if (input === 'q') {

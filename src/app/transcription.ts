@@ -1,0 +1,74 @@
+import type {Options} from '../cli/parse-options.js';
+import type {Session} from '../session/session.js';
+import type {EngineConfig} from '../transcribe/engine-factory.js';
+import {lazyEngine} from '../transcribe/engine-factory.js';
+import {remoteEngineFromUrl} from '../transcribe/remote-engine.js';
+import {TranscriptionQueue, type QueueEvent} from '../transcribe/transcription-queue.js';
+
+const number3 = (index: number): string => String(index).padStart(3, '0');
+
+/** The whisper engine the options ask for: whisper.cpp here (model kept loaded), or a server by URL. */
+export const engineConfig = (options: Pick<Options, 'model' | 'engineUrl'>, onLine?: (line: string) => void): EngineConfig => ({
+	...(options.engineUrl === undefined ? {model: options.model} : {mode: 'remote', remote: remoteEngineFromUrl(options.engineUrl)}),
+	...(onLine === undefined ? {} : {onBuildProgress: progress => onLine(`whisper.cpp: ${progress.message}`)}),
+});
+
+/** One line per transcription event worth telling (headless prints it; the TUI shows the latest). */
+export const transcriptionLine = (event: QueueEvent): string | undefined => {
+	const capture = `capture ${number3(event.index)}`;
+	switch (event.type) {
+		case 'state': {
+			const {state} = event;
+			if (state.status === 'done') {
+				const text = state.text?.trim() ? `: ${state.text.trim().slice(0, 120)}` : ' (no speech found)';
+				return `${capture} transcribed in ${state.elapsedSeconds?.toFixed(1) ?? '?'} s${text}`;
+			}
+			if (state.status === 'failed') {
+				return `${capture} transcription failed: ${state.reason ?? 'unknown reason'} (press t in the TUI, or run \`omega13 transcribe last ${event.index}\`, to retry)`;
+			}
+			return state.status === 'running' ? `${capture} transcribing with ${state.model ?? 'whisper'}...` : undefined;
+		}
+		case 'clipboard': {
+			return event.result.ok ? `${capture} transcript copied to the clipboard` : `${capture}: ${event.result.reason}`;
+		}
+		case 'error': {
+			return `${capture}: ${event.message}`;
+		}
+	}
+};
+
+/**
+ * Captures queued for whisper as they finish, one at a time, in the background: a capture never waits
+ * for a transcript. `transcribe` is the TUI's retry.
+ */
+export class CaptureTranscriber {
+	readonly #queue: TranscriptionQueue;
+	readonly #say: (line: string) => void;
+
+	constructor(options: Pick<Options, 'model' | 'engineUrl' | 'clipboard'>, say: (line: string) => void) {
+		this.#say = say;
+		this.#queue = new TranscriptionQueue({
+			engine: lazyEngine(engineConfig(options, say)),
+			copyToClipboard: options.clipboard,
+			onEvent: event => {
+				const line = transcriptionLine(event);
+				if (line) {
+					say(line);
+				}
+			},
+		});
+	}
+
+	transcribe(session: Session, index: number): void {
+		try {
+			void this.#queue.enqueue(session, index);
+		} catch (error) {
+			this.#say(`capture ${number3(index)} cannot be transcribed now: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+
+	/** Stops whisper (a running job is killed; its capture is picked up again by `omega13 transcribe`). */
+	async dispose(): Promise<void> {
+		await this.#queue.dispose();
+	}
+}

@@ -1,0 +1,104 @@
+import {stat} from 'node:fs/promises';
+import path from 'node:path';
+import {engineConfig, transcriptionLine} from '../app/transcription.js';
+import {findSession} from '../session/describe-sessions.js';
+import {appDirs} from '../session/paths.js';
+import {downloadModel, formatDownloadProgress} from '../transcribe/model-download.js';
+import {listInstalledModels, modelsDir} from '../transcribe/model-resolve.js';
+import {runSetup} from '../transcribe/run-setup.js';
+import {transcribeSession} from '../transcribe/transcribe-session.js';
+import type {Output} from './control-command.js';
+import type {Options} from './parse-options.js';
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** `omega13 setup`: build whisper.cpp now, with progress, rather than at the first capture. */
+export const runSetupCommand = async ({out, err}: Output): Promise<number> => {
+	try {
+		const result = await runSetup({onProgress: progress => out(`whisper.cpp: ${progress.message}`)});
+		out(`whisper.cpp ready: ${result.binaries.main}`);
+		out(`models in ${result.modelsDir}: ${result.models.map(model => model.name).join(', ') || 'none yet'}`);
+		for (const line of result.advice) {
+			out(line);
+		}
+		return 0;
+	} catch (error) {
+		err(`omega13: setup failed: ${message(error)}`);
+		return 1;
+	}
+};
+
+/** SESSION as a directory path, or an id (or its start, or "last") under the sessions dir. */
+const sessionDir = async (query: string, options: Options): Promise<string> => {
+	const asPath = path.resolve(query);
+	if (query.includes('/') || query === '.') {
+		const info = await stat(asPath).catch(() => undefined);
+		if (!info?.isDirectory()) {
+			throw new Error(`no session directory at ${asPath}`);
+		}
+		return asPath;
+	}
+	return (await findSession(options.sessionsDir ?? appDirs().sessions, query)).dir;
+};
+
+/** `omega13 transcribe SESSION [CAPTURE|all]`: waits for each transcript, one line per capture. */
+export const runTranscribeCommand = async (options: Options, {out, err}: Output): Promise<number> => {
+	const [query = '', which] = options.args;
+	let capture: number | undefined;
+	if (which !== undefined && which !== 'all') {
+		capture = Number(which);
+		if (!Number.isInteger(capture) || capture < 1) {
+			err(`omega13: CAPTURE must be a capture number (1 for 001.wav) or "all", got "${which}"`);
+			return 2;
+		}
+	}
+	try {
+		const dir = await sessionDir(query, options);
+		const result = await transcribeSession(dir, {
+			...engineConfig(options, out),
+			...(capture === undefined ? {} : {capture}),
+			all: which === 'all',
+			copyToClipboard: options.clipboard,
+			onEvent: event => {
+				const line = transcriptionLine(event);
+				if (line) {
+					out(line);
+				}
+			},
+		});
+		if (result.captures.length === 0) {
+			out(`nothing to transcribe in ${dir}: every capture is done (name one, or "all", to redo it)`);
+		}
+		return result.captures.every(entry => entry.state.status === 'done') ? 0 : 1;
+	} catch (error) {
+		err(`omega13: ${message(error)}`);
+		return 1;
+	}
+};
+
+/** `omega13 models` and `omega13 models download NAME`. */
+export const runModelsCommand = async (options: Options, {out, err}: Output): Promise<number> => {
+	const [, name] = options.args;
+	if (name === undefined) {
+		const models = await listInstalledModels();
+		out(models.length === 0 ? `no models in ${modelsDir()} yet: run \`omega13 models download base.en\`` : models.map(model => `${model.name}  ${model.path}`).join('\n'));
+		return 0;
+	}
+	try {
+		let last = 0;
+		const result = await downloadModel(name, {
+			onProgress: progress => {
+				// A line a second: a progress bar that also reads well in a log.
+				if (Date.now() - last >= 1000 || progress.receivedBytes === progress.totalBytes) {
+					last = Date.now();
+					out(`${name} ${formatDownloadProgress(progress)}`);
+				}
+			},
+		});
+		out(result.alreadyPresent ? `${name} is already installed: ${result.path}` : `${name} installed (sha256 ${result.sha256}): ${result.path}`);
+		return 0;
+	} catch (error) {
+		err(`omega13: ${message(error)}`);
+		return 1;
+	}
+};
