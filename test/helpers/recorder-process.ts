@@ -138,10 +138,13 @@ export class RecorderProcess {
 		return `stdout:\n${this.lines.join('\n')}\nstderr:\n${this.stderr}`;
 	}
 
+	/** Stops the recorder the way a service manager would (SIGTERM), or kills it after 10 s. */
 	async dispose(): Promise<void> {
 		if (this.child.exitCode === null && this.child.signalCode === null) {
-			this.child.kill('SIGKILL');
+			this.child.kill('SIGTERM');
+			const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
 			await this.exited;
+			clearTimeout(timer);
 		}
 		await fs.rm(this.runtimeDir, {recursive: true, force: true});
 	}
