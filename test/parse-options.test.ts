@@ -34,10 +34,15 @@ describe('parseOptions', () => {
 		assert.deepEqual(
 			{...options},
 			{
-				command: 'run', headless: true, json: false, jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x',
+				command: 'run', args: [], headless: true, json: false, jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x',
 				connect: ['a:b', 'c:d'], silenceThresholdDb: -45, silenceWindowSeconds: 1, sampleFormat: 'int16',
+				source: {kind: 'auto'}, hotkey: 'ctrl+alt+space', transcribe: true, model: 'base.en', engineUrl: undefined, clipboard: false,
 			},
 		);
+		assert.deepEqual(parseOptions(['--source', 'file:/a.wav']).source, {kind: 'file', path: '/a.wav'});
+		assert.equal(parseOptions(['--no-transcribe']).transcribe, false);
+		assert.deepEqual(parseOptions(['transcribe', 'last', '2']).args, ['last', '2']);
+		assert.deepEqual(parseOptions(['models', 'download', 'tiny.en']).args, ['download', 'tiny.en']);
 		assert.equal(parseOptions(['--silence-threshold', 'off']).silenceThresholdDb, Number.NEGATIVE_INFINITY);
 		assert.equal(parseOptions(['--connect', 'none']).connect, 'none');
 		assert.equal(parseOptions(['status', '--json']).json, true);
@@ -62,7 +67,15 @@ describe('parseOptions', () => {
 
 	it('names unknown options, commands and missing values', () => {
 		assert.deepEqual(problems(['--bufer-seconds', '3']), ['unknown option --bufer-seconds (see --help for the options)']);
-		assert.deepEqual(problems(['record']), ['unknown command "record": the commands are toggle, start, stop, status (see --help)']);
+		assert.deepEqual(problems(['record']), [
+			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models (see --help)',
+		]);
+		assert.deepEqual(problems(['toggle', 'now']), ['usage: omega13 toggle']);
+		assert.deepEqual(problems(['transcribe']), ['usage: omega13 transcribe SESSION [CAPTURE]']);
+		assert.deepEqual(problems(['models', 'fetch', 'x']), ['usage: omega13 models [download NAME]']);
+		assert.deepEqual(problems(['--source', 'mic']), ['--source must be auto, jack, demo or file:PATH (a WAV file), got "mic"']);
+		assert.match(problems(['--hotkey', 'ctrl+banana'])[0]!, /^--hotkey: bad hotkey "ctrl\+banana"/);
+		assert.deepEqual(problems(['--engine-url', 'localhost:8080']), ['--engine-url must be an http:// or https:// URL, got "localhost:8080"']);
 		assert.deepEqual(problems(['--jack-name']), ['option --jack-name needs a value']);
 	});
 });
@@ -82,7 +95,7 @@ describe('omega13 command line', () => {
 	it('prints the help text, which documents every flag', async () => {
 		const result = await runCli(['--help']);
 		assert.equal(result.code, 0);
-		for (const flag of ['--headless', '--jack-name', '--channels', '--buffer-seconds', '--sessions-dir', '--connect', '--silence-threshold', '--silence-window', '--sample-format']) {
+		for (const flag of ['--source', '--hotkey', '--no-transcribe', '--model', '--engine-url', '--clipboard', '--headless', '--jack-name', '--channels', '--buffer-seconds', '--sessions-dir', '--connect', '--silence-threshold', '--silence-window', '--sample-format']) {
 			assert.ok(result.stdout.includes(flag), `help lacks ${flag}`);
 		}
 	});
