@@ -218,3 +218,64 @@ describe('omega13 toggle/status with no instance running', () => {
 		});
 	}
 });
+
+describe('sessions and snapshots made by the real engine', () => {
+	it('save-last 1 writes exactly the last second of the counter signal, contiguous, with no live tail', async () => {
+		const {recorder, sessionsDir, jackName} = await startRecorder({bufferSeconds: 2});
+		await waitFilled(recorder, 2);
+		const env = {...server.env, XDG_RUNTIME_DIR: recorder.runtimeDir};
+		const result = await runCli(['save-last', '1', '--jack-name', jackName], env);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /capture 001 saved: 1\.00 s \(48000 frames\)/);
+		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
+		const wav = await readWav(path.join(sessionDir, '001.wav'));
+		assert.equal(wav.frames, rate);
+		assert.equal(verifyCounter(wav.data, 2).frames, rate);
+		assert.equal(manifest.captures[0].state, 'complete');
+		assert.equal((await recorder.control('status')).status?.capture.kind, 'idle');
+
+		// The same session, read back by the session commands.
+		const cli = async (...args: string[]) => runCli([...args, '--sessions-dir', sessionsDir], env);
+		const list = await cli('sessions');
+		assert.equal(list.code, 0, list.stderr);
+		assert.ok(list.stdout.includes(path.basename(sessionDir)));
+		const show = await cli('sessions', 'show', 'last');
+		assert.equal(show.code, 0, show.stderr);
+		assert.match(show.stdout, /001/);
+		const to = path.join(root, `export-${jackName}`);
+		const exported = await cli('sessions', 'export', 'last', '--to', to, '--format', 'srt');
+		assert.equal(exported.code, 0, exported.stderr);
+		const files = await fs.readdir(to, {recursive: true});
+		assert.ok(files.some(file => String(file).endsWith('001.wav')), `exported: ${files.join(', ')}`);
+		assert.ok(files.some(file => String(file).endsWith('.srt')), `exported: ${files.join(', ')}`);
+		const missing = await cli('sessions', 'show', 'nosuchsession');
+		assert.equal(missing.code, 2);
+	});
+});
+
+describe('the config file', () => {
+	it('refuses to start on a bad file, listing every problem, exit 2, and writes nothing', async () => {
+		const dir = await fs.mkdtemp(path.join(root, 'config-'));
+		const file = path.join(dir, 'config.json');
+		await fs.writeFile(file, '{"bufferSeconds": "abc", "chanels": 2}');
+		const sessionsDir = path.join(dir, 'sessions');
+		const result = await runCli(['--headless', '--config', file, '--sessions-dir', sessionsDir], {...server.env, XDG_RUNTIME_DIR: dir});
+		assert.equal(result.code, 2);
+		assert.match(result.stderr, /bufferSeconds: expected a number from 1 to 1800, got "abc"/);
+		assert.match(result.stderr, /unknown key "chanels" \(did you mean "channels"\?\)/);
+		await assert.rejects(fs.stat(sessionsDir), {code: 'ENOENT'});
+	});
+
+	it('is overridden by flags, and `omega13 config` says where each setting came from', async () => {
+		const dir = await fs.mkdtemp(path.join(root, 'config-'));
+		const file = path.join(dir, 'config.json');
+		await fs.writeFile(file, '// mine\n{"bufferSeconds": 5, "channels": 4}\n');
+		const result = await runCli(['config', '--config', file, '--channels', '3']);
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /bufferSeconds\s+5\s+config file/);
+		assert.match(result.stdout, /channels\s+3\s+flag --channels/);
+		const init = await runCli(['config', 'init', '--config', file]);
+		assert.equal(init.code, 1);
+		assert.equal(await fs.readFile(file, 'utf8'), '// mine\n{"bufferSeconds": 5, "channels": 4}\n');
+	});
+});

@@ -37,8 +37,18 @@ describe('parseOptions', () => {
 				command: 'run', args: [], headless: true, json: false, jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x',
 				connect: ['a:b', 'c:d'], silenceThresholdDb: -45, silenceWindowSeconds: 1, sampleFormat: 'int16',
 				source: {kind: 'auto'}, hotkey: 'ctrl+alt+space', transcribe: true, model: 'base.en', engineUrl: undefined, clipboard: false,
+				configFile: undefined, exportTo: undefined, exportFormat: 'md',
+				given: {
+					jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x', silenceThresholdDb: -45, silenceWindowSeconds: 1,
+					sampleFormat: 'int16', inputs: ['a:b', 'c:d'],
+				},
 			},
 		);
+		// Only what was typed overrides the config file.
+		assert.deepEqual(parseOptions([]).given, {});
+		assert.deepEqual(parseOptions(['--no-transcribe', '--connect', 'none', '--silence-threshold', 'off']).given, {
+			transcription: false, autoConnect: false, inputs: [], silenceThresholdDb: 'off',
+		});
 		assert.deepEqual(parseOptions(['--source', 'file:/a.wav']).source, {kind: 'file', path: '/a.wav'});
 		assert.equal(parseOptions(['--no-transcribe']).transcribe, false);
 		assert.deepEqual(parseOptions(['transcribe', 'last', '2']).args, ['last', '2']);
@@ -68,9 +78,13 @@ describe('parseOptions', () => {
 	it('names unknown options, commands and missing values', () => {
 		assert.deepEqual(problems(['--bufer-seconds', '3']), ['unknown option --bufer-seconds (see --help for the options)']);
 		assert.deepEqual(problems(['record']), [
-			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models (see --help)',
+			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor (see --help)',
 		]);
 		assert.deepEqual(problems(['toggle', 'now']), ['usage: omega13 toggle']);
+		assert.deepEqual(problems(['save-last', 'lots']), ['save-last SECONDS must be a number from 0.1 to 1800, got "lots"']);
+		assert.deepEqual(problems(['sessions', 'export', 'last']), ['sessions export needs --to DIR: the directory to copy the audio and transcripts into']);
+		assert.deepEqual(problems(['sessions', 'export', 'last', '--to', '/x', '--format', 'pdf']), ['--format must be md, json or srt, got "pdf"']);
+		assert.deepEqual(problems(['config', 'edit']), ['usage: omega13 config [init]']);
 		assert.deepEqual(problems(['transcribe']), ['usage: omega13 transcribe SESSION [CAPTURE]']);
 		assert.deepEqual(problems(['models', 'fetch', 'x']), ['usage: omega13 models [download NAME]']);
 		assert.deepEqual(problems(['--source', 'mic']), ['--source must be auto, jack, demo or file:PATH (a WAV file), got "mic"']);

@@ -149,7 +149,7 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 
 const controlHandler =
 	(engine: AudioEngine, jackName: string): ControlHandler =>
-	async ({command}) => {
+	async ({command, seconds}) => {
 		const respond = (result: TriggerResult | undefined): ControlResponse => {
 			const status = statusReport(engine.getSnapshot(), jackName);
 			if (!result) {
@@ -176,6 +176,9 @@ const controlHandler =
 			}
 			case 'status': {
 				return respond(undefined);
+			}
+			case 'save-last': {
+				return respond(await engine.saveLast(seconds ?? 0));
 			}
 		}
 	};

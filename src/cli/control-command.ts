@@ -10,10 +10,11 @@ export const runControlCommand = async (
 	command: ControlCommand,
 	{jackName, json}: {jackName: string; json: boolean},
 	{out, err}: Output,
+	seconds?: number,
 ): Promise<number> => {
 	const socketPath = controlSocketPath(appDirs().runtime, jackName);
 	try {
-		const response = await sendControl(socketPath, {command});
+		const response = await sendControl(socketPath, seconds === undefined ? {command} : {command, seconds});
 		if (json) {
 			out(JSON.stringify(command === 'status' ? (response.status ?? response) : response));
 		} else if (command === 'status' && response.status) {

@@ -8,6 +8,14 @@ export const helpText = `
     $ omega13 toggle               start a capture, or stop the one running, in the running omega13
     $ omega13 start | stop         start or stop a capture (no change if already so)
     $ omega13 status [--json]      what the running omega13 is doing
+    $ omega13 save-last SECONDS    save just the last SECONDS held in memory as a capture (no live tail)
+    $ omega13 config [--json]      the settings in effect and where each came from
+    $ omega13 config init          write a commented starting config file (never overwrites one)
+    $ omega13 sessions             list sessions: date, captures, length, transcripts done/failed
+    $ omega13 sessions show ID     a session's captures with their transcripts (ID, its start, or "last")
+    $ omega13 sessions export ID --to DIR [--format md|json|srt]
+                                   copy a session's audio and transcripts to DIR
+    $ omega13 doctor               check JACK, ports, X display, whisper, model, disk, permissions
     $ omega13 setup                build whisper.cpp for transcription (else done at the first use)
     $ omega13 transcribe SESSION [CAPTURE]
                                    transcribe a session's captures again (SESSION: a directory,
@@ -15,7 +23,8 @@ export const helpText = `
     $ omega13 models               the whisper models installed
     $ omega13 models download NAME fetch a model (tiny.en, base.en, small.en, ...) with its checksum
 
-  Options
+  Options (each may also be set in $XDG_CONFIG_HOME/omega13/config.json; flags win)
+    --config FILE              Settings file  [default: $XDG_CONFIG_HOME/omega13/config.json]
     --headless                 Run without the terminal UI
     --jack-name NAME           JACK client name; also names the control socket  [default: omega13]
     --channels N               Input ports in_1..in_N, 1 to 8  [default: 2]
@@ -41,10 +50,12 @@ export const helpText = `
     -h, --help                 Show this help
     -v, --version              Show the version
 
+  With sessions export: --to DIR (required) and --format md|json|srt  [default: md]
+
   Commands talk to the running instance over a unix socket in $XDG_RUNTIME_DIR/omega13
   (pass the same --jack-name to reach an instance started with one).
 
-  Exit codes: 0 done; 1 failed (no JACK server, no running instance, ...); 2 bad command line.
+  Exit codes: 0 done; 1 failed (no JACK server, no running instance, ...); 2 bad command line or config file.
 
   Examples
     $ omega13 --headless --connect system:capture_1

@@ -1,4 +1,6 @@
 import {parseArgs} from 'node:util';
+import path from 'node:path';
+import {connectOverrides, type SettingOverrides} from '../config/merge-settings.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
 import type {SampleFormat} from '../session/sample-format.js';
 import {defaultModelName} from '../transcribe/model-catalog.js';
@@ -13,6 +15,10 @@ export const Command = {
 	setup: 'setup',
 	transcribe: 'transcribe',
 	models: 'models',
+	saveLast: 'save-last',
+	config: 'config',
+	sessions: 'sessions',
+	doctor: 'doctor',
 	help: 'help',
 	version: 'version',
 } as const;
@@ -45,6 +51,13 @@ export type Options = {
 	/** A whisper.cpp server or OpenAI-compatible URL to send captures to instead of local whisper.cpp. */
 	readonly engineUrl: string | undefined;
 	readonly clipboard: boolean;
+	/** `--config FILE`, else the XDG default. */
+	readonly configFile: string | undefined;
+	/** Only the settings a flag was given for: they override the config file. */
+	readonly given: SettingOverrides;
+	/** `sessions export`: where to, and as what. */
+	readonly exportTo: string | undefined;
+	readonly exportFormat: 'md' | 'json' | 'srt';
 };
 
 export type SourceChoice = {readonly kind: 'auto' | 'jack' | 'demo'} | {readonly kind: 'file'; readonly path: string};
@@ -76,6 +89,9 @@ const flags = {
 	model: {type: 'string'},
 	'engine-url': {type: 'string'},
 	clipboard: {type: 'boolean'},
+	config: {type: 'string'},
+	to: {type: 'string'},
+	format: {type: 'string'},
 	help: {type: 'boolean', short: 'h'},
 	version: {type: 'boolean', short: 'v'},
 } as const;
@@ -89,6 +105,10 @@ const commandArity: Readonly<Record<string, {min: number; max: number; usage: st
 	setup: {min: 0, max: 0, usage: 'setup'},
 	transcribe: {min: 1, max: 2, usage: 'transcribe SESSION [CAPTURE]'},
 	models: {min: 0, max: 2, usage: 'models [download NAME]'},
+	'save-last': {min: 1, max: 1, usage: 'save-last SECONDS'},
+	config: {min: 0, max: 1, usage: 'config [init]'},
+	sessions: {min: 0, max: 2, usage: 'sessions [show ID | export ID --to DIR [--format md|json|srt]]'},
+	doctor: {min: 0, max: 0, usage: 'doctor'},
 };
 const commands: readonly string[] = Object.keys(commandArity);
 const sampleFormats: readonly SampleFormat[] = ['float32', 'int24', 'int16'];
@@ -133,6 +153,27 @@ export const parseOptions = (argv: readonly string[]): Options => {
 			}
 		} else {
 			problems.push(`unknown command "${first}": the commands are ${commands.join(', ')} (see --help)`);
+		}
+	}
+	if (command === Command.config && args.length === 1 && args[0] !== 'init') {
+		problems.push('usage: omega13 config [init]');
+	}
+	if (command === Command.sessions && args.length > 0) {
+		const [verb] = args;
+		if ((verb !== 'show' && verb !== 'export') || args.length !== 2) {
+			problems.push('usage: omega13 sessions [show ID | export ID --to DIR [--format md|json|srt]]');
+		} else if (verb === 'export' && values.to === undefined) {
+			problems.push('sessions export needs --to DIR: the directory to copy the audio and transcripts into');
+		}
+	}
+	const exportFormat = values.format ?? 'md';
+	if (exportFormat !== 'md' && exportFormat !== 'json' && exportFormat !== 'srt') {
+		problems.push(`--format must be md, json or srt, got "${exportFormat}"`);
+	}
+	if (command === Command.saveLast && args.length === 1) {
+		const seconds = Number(args[0]);
+		if (!(seconds >= 0.1 && seconds <= 1800)) {
+			problems.push(`save-last SECONDS must be a number from 0.1 to 1800, got "${args[0]}"`);
 		}
 	}
 	if (command === Command.models && args.length > 0 && (args[0] !== 'download' || args.length !== 2)) {
@@ -184,11 +225,37 @@ export const parseOptions = (argv: readonly string[]): Options => {
 			for (const port of bad) {
 				problems.push(`--connect takes a full JACK port name like "system:capture_1", got "${port}" (list ports with jack_lsp)`);
 			}
-			if (values.connect.length > channels) {
+			// With --channels from the config file, the merged settings are checked instead.
+			if (values.channels !== undefined && values.connect.length > channels) {
 				problems.push(`--connect was given ${values.connect.length} ports but there are only ${channels} inputs: raise --channels or drop a port`);
 			}
 			connect = values.connect;
 		}
+	}
+	const given: Record<string, unknown> = {};
+	const set = (key: keyof SettingOverrides, flag: string, value: unknown): void => {
+		if (values[flag as keyof typeof values] !== undefined) {
+			given[key] = value;
+		}
+	};
+	set('jackName', 'jack-name', jackName);
+	set('channels', 'channels', channels);
+	set('bufferSeconds', 'buffer-seconds', bufferSeconds);
+	set('sessionsDir', 'sessions-dir', sessionsDir === undefined ? undefined : path.resolve(sessionsDir));
+	set('silenceThresholdDb', 'silence-threshold', Number.isFinite(silenceThresholdDb) ? silenceThresholdDb : 'off');
+	set('silenceWindowSeconds', 'silence-window', silenceWindowSeconds);
+	set('sampleFormat', 'sample-format', sampleFormat);
+	set('hotkey', 'hotkey', hotkey);
+	set('transcription', 'no-transcribe', false);
+	set('model', 'model', values.model);
+	set('engineUrl', 'engine-url', engineUrl);
+	set('clipboard', 'clipboard', true);
+	if (values.connect !== undefined) {
+		Object.assign(given, connectOverrides(connect));
+	}
+	const configFile = values.config;
+	if (configFile?.trim() === '') {
+		problems.push('--config must name a file, got an empty string');
 	}
 	if (problems.length > 0) {
 		throw new UsageError(problems);
@@ -196,6 +263,10 @@ export const parseOptions = (argv: readonly string[]): Options => {
 	return {
 		command,
 		args,
+		configFile: configFile === undefined ? undefined : path.resolve(configFile),
+		given: given as SettingOverrides,
+		exportTo: values.to,
+		exportFormat: exportFormat as Options['exportFormat'],
 		headless: values.headless ?? false,
 		json: values.json ?? false,
 		jackName,

@@ -10,10 +10,15 @@ export const ControlCommand = {
 	start: 'start',
 	stop: 'stop',
 	status: 'status',
+	saveLast: 'save-last',
 } as const;
 export type ControlCommand = (typeof ControlCommand)[keyof typeof ControlCommand];
 
-export type ControlRequest = {readonly command: ControlCommand};
+export type ControlRequest = {
+	readonly command: ControlCommand;
+	/** With `save-last`: how many of the latest seconds to save. */
+	readonly seconds?: number;
+};
 
 /** What `status` reports: the engine snapshot without the per-frame meters, plus identity. */
 export type StatusReport = {

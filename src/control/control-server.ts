@@ -97,8 +97,12 @@ const respond = async (line: string, handler: ControlHandler): Promise<ControlRe
 	if (!isControlCommand(command)) {
 		return {ok: false, message: `bad request: unknown command ${JSON.stringify(command)}`};
 	}
+	const seconds = (request as {seconds?: unknown}).seconds;
+	if (command === 'save-last' && (typeof seconds !== 'number' || !(seconds > 0))) {
+		return {ok: false, message: 'bad request: save-last needs "seconds", a number above 0'};
+	}
 	try {
-		return await handler({command});
+		return await handler(typeof seconds === 'number' ? {command, seconds} : {command});
 	} catch (error) {
 		return {ok: false, message: error instanceof Error ? error.message : String(error)};
 	}

@@ -27,7 +27,7 @@ export type AudioEngineOptions = {
 /** What a trigger did. */
 export type TriggerResult =
 	| {readonly ok: true; readonly action: 'started'; readonly capture: Extract<CaptureStatus, {kind: 'recording'}>}
-	| {readonly ok: true; readonly action: 'stopped'; readonly capture: FinishedCapture}
+	| {readonly ok: true; readonly action: 'stopped' | 'saved'; readonly capture: FinishedCapture}
 	| {readonly ok: false; readonly reason: string};
 
 const silentReading: ChannelReading = {peak: Number.NEGATIVE_INFINITY, rms: Number.NEGATIVE_INFINITY, clipped: false};
@@ -261,6 +261,51 @@ export class AudioEngine {
 		}
 	}
 
+	/**
+	 * Saves the last `seconds` held in the ring as a capture of their own, with no live tail (the
+	 * ring-buffer recorder's "save that"). Refused when the whole stretch is below the silence gate.
+	 */
+	async saveLast(seconds: Seconds): Promise<TriggerResult> {
+		if (this.#disposed) {
+			return {ok: false, reason: 'the recorder is shutting down'};
+		}
+		if (this.#stoppedReason !== undefined) {
+			return this.#refuse(`no audio source: ${this.#stoppedReason}`);
+		}
+		this.drain();
+		const source = this.#source;
+		const frames = Math.min(secondsToFrames(seconds, source.sampleRate), this.#ring.bufferFilled);
+		const verdict = checkSilenceGate(this.#ring, source.sampleRate, source.portNames, {...this.#gate, windowSeconds: seconds});
+		if (!verdict.allowed) {
+			return this.#refuse(verdict.reason);
+		}
+		// Copied now: the ring moves on while the file opens.
+		const audio = this.#ring.copyLast(frames);
+		const start = {
+			sampleRate: source.sampleRate,
+			channels: source.channels,
+			startedAt: source.frameTime(this.#ring.totalFrames - frames),
+			triggeredAt: Date.now(),
+			prerollFrames: frames,
+		};
+		const capture = new ActiveCapture(start, audio, source.stats().droppedFrames);
+		try {
+			capture.attach(await this.#openCapture(start));
+		} catch (error) {
+			const reason = `could not open the capture file: ${errorMessage(error)}`;
+			this.#emit({type: 'capture-failed', reason, path: undefined});
+			return {ok: false, reason};
+		}
+		const finishing = this.#finish(capture);
+		this.#finishing.add(finishing);
+		try {
+			const result = await finishing;
+			return result.ok && result.action === 'stopped' ? {...result, action: 'saved'} : result;
+		} finally {
+			this.#finishing.delete(finishing);
+		}
+	}
+
 	/** Swaps in a new source (after the JACK server came back); the old pre-roll is dropped. */
 	replaceSource(source: AudioSource): void {
 		const old = this.#source;
@@ -305,9 +350,10 @@ export class AudioEngine {
 	async #finish(capture: ActiveCapture): Promise<TriggerResult> {
 		const sink = capture.sink!;
 		const {start} = capture;
+		const {frames} = capture;
 		const droppedFrames = this.#source.stats().droppedFrames - capture.droppedAtStart;
 		try {
-			await sink.finish({frames: capture.frames, droppedFrames, endedAt: Date.now()});
+			await sink.finish({frames, droppedFrames, endedAt: Date.now()});
 		} catch (error) {
 			const reason = `capture ${sink.index} could not be finished: ${errorMessage(error)}`;
 			this.#emit({type: 'capture-failed', reason, path: sink.path});
@@ -318,8 +364,8 @@ export class AudioEngine {
 			index: sink.index,
 			path: sink.path,
 			startedAt: start.startedAt,
-			frames: capture.frames,
-			duration: framesToSeconds(capture.frames, start.sampleRate),
+			frames,
+			duration: framesToSeconds(frames, start.sampleRate),
 			prerollFrames: start.prerollFrames,
 			droppedFrames,
 		};
