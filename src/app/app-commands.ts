@@ -37,6 +37,7 @@ export const appCommands = (
 				.ports({direction: 'output', type: 'audio'})
 				.map(port => ({name: port.name, physical: port.physical}));
 		},
+		rememberInputs: async () => recorder.rememberInputs(),
 		async connect(output, input) {
 			client().connect(output, input);
 			inputs.refresh(true);

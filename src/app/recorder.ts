@@ -11,6 +11,9 @@ import {eventLine} from './event-lines.js';
 import {openJackSource, openSource} from './open-source.js';
 import {SessionCaptures} from './session-captures.js';
 import {SessionViewStore} from './session-view-store.js';
+import {JackSource} from '../engine/jack-source.js';
+import {RoutingKeeper} from './routing-keeper.js';
+import {describeRouting, loadRouting, saveRouting} from './routing-memory.js';
 import {SourceSupervisor} from './source-supervisor.js';
 import {CaptureTranscriber} from './transcription.js';
 import {statusReport} from './status-report.js';
@@ -26,6 +29,8 @@ export type Recorder = {
 	newSession(): string;
 	/** Queues a capture of the current session for transcription (again). */
 	transcribe(index: number): void;
+	/** Saves what feeds in_1..in_N now as the routing to restore; resolves to a line to show. */
+	rememberInputs(): Promise<string>;
 	/** Starts the global hotkey (it may take a moment to check the display); resolves to its status line. */
 	startHotkey(): Promise<string>;
 };
@@ -44,7 +49,10 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 		}
 	}
 
-	const {source, fellBack} = await openSource(options);
+	// Remembered routing stands in for the default (physical) connections; explicit ports win over it.
+	const remembered = options.connect === 'physical' ? await loadRouting(options.jackName) : undefined;
+	const sourceSettings = remembered ? {...options, connect: 'none' as const} : options;
+	const {source, fellBack} = await openSource(sourceSettings);
 	const releaseSource = exitPath.add('audio source', () => {
 		source.dispose();
 	});
@@ -88,7 +96,7 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 		}
 	});
 	const supervisor = new SourceSupervisor(engine, {
-		reopen: () => openJackSource(options),
+		reopen: () => openJackSource(sourceSettings),
 		retryMs: fellBack ? 5000 : 2000,
 	});
 	exitPath.add('JACK reconnect', () => {
@@ -99,8 +107,25 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 		supervisor.watch();
 	}
 
+	if (remembered) {
+		say(`restoring remembered inputs: ${describeRouting(remembered)}`);
+		const keeper = new RoutingKeeper(engine, remembered, say);
+		exitPath.add('remembered routing', () => {
+			keeper.dispose();
+		});
+	}
+
+	const rememberInputs = async (): Promise<string> => {
+		const current = engine.source;
+		if (!(current instanceof JackSource)) {
+			throw new Error(`the ${current.kind} source has no JACK ports to remember: run with --source jack`);
+		}
+		const routing = current.portNames.map(port => current.client.connections(port));
+		await saveRouting(options.jackName, routing);
+		return `remembered ${describeRouting(routing)}: restored at every start (unless --connect is given)`;
+	};
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), options.jackName);
-	const control = await ControlServer.listen(socketPath, controlHandler(engine, options.jackName));
+	const control = await ControlServer.listen(socketPath, controlHandler(engine, options.jackName, rememberInputs));
 	exitPath.add('control socket', async () => control.dispose());
 
 	return {
@@ -118,6 +143,7 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			engine.setSessionDir(undefined);
 			return 'new session: the next capture goes into a new directory';
 		},
+		rememberInputs,
 		transcribe(index) {
 			if (!transcriber) {
 				say('transcription is off (--no-transcribe)');
@@ -148,7 +174,7 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 };
 
 const controlHandler =
-	(engine: AudioEngine, jackName: string): ControlHandler =>
+	(engine: AudioEngine, jackName: string, rememberInputs: () => Promise<string>): ControlHandler =>
 	async ({command, seconds}) => {
 		const respond = (result: TriggerResult | undefined): ControlResponse => {
 			const status = statusReport(engine.getSnapshot(), jackName);
@@ -176,6 +202,14 @@ const controlHandler =
 			}
 			case 'status': {
 				return respond(undefined);
+			}
+			case 'inputs-save': {
+				const status = statusReport(engine.getSnapshot(), jackName);
+				try {
+					return {ok: true, message: await rememberInputs(), status};
+				} catch (error) {
+					return {ok: false, message: error instanceof Error ? error.message : String(error), status};
+				}
 			}
 			case 'save-last': {
 				return respond(await engine.saveLast(seconds ?? 0));

@@ -9,6 +9,8 @@ export const helpText = `
     $ omega13 start | stop         start or stop a capture (no change if already so)
     $ omega13 status [--json]      what the running omega13 is doing
     $ omega13 save-last SECONDS    save just the last SECONDS held in memory as a capture (no live tail)
+    $ omega13 inputs save          remember what feeds in_1..in_N now; restored at every start and
+                                   whenever those ports appear (unless --connect is given)
     $ omega13 config [--json]      the settings in effect and where each came from
     $ omega13 config init          write a commented starting config file (never overwrites one)
     $ omega13 sessions             list sessions: date, captures, length, transcripts done/failed

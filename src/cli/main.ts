@@ -65,6 +65,9 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 		case 'status': {
 			return runControlCommand(options.command, options, io);
 		}
+		case 'inputs': {
+			return runControlCommand('inputs-save', options, io);
+		}
 		case 'save-last': {
 			return runControlCommand('save-last', options, io, Number(options.args[0]));
 		}

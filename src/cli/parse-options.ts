@@ -19,6 +19,7 @@ export const Command = {
 	config: 'config',
 	sessions: 'sessions',
 	doctor: 'doctor',
+	inputs: 'inputs',
 	help: 'help',
 	version: 'version',
 } as const;
@@ -109,6 +110,7 @@ const commandArity: Readonly<Record<string, {min: number; max: number; usage: st
 	config: {min: 0, max: 1, usage: 'config [init]'},
 	sessions: {min: 0, max: 2, usage: 'sessions [show ID | export ID --to DIR [--format md|json|srt]]'},
 	doctor: {min: 0, max: 0, usage: 'doctor'},
+	inputs: {min: 1, max: 1, usage: 'inputs save'},
 };
 const commands: readonly string[] = Object.keys(commandArity);
 const sampleFormats: readonly SampleFormat[] = ['float32', 'int24', 'int16'];
@@ -154,6 +156,9 @@ export const parseOptions = (argv: readonly string[]): Options => {
 		} else {
 			problems.push(`unknown command "${first}": the commands are ${commands.join(', ')} (see --help)`);
 		}
+	}
+	if (command === Command.inputs && args.length === 1 && args[0] !== 'save') {
+		problems.push('usage: omega13 inputs save');
 	}
 	if (command === Command.config && args.length === 1 && args[0] !== 'init') {
 		problems.push('usage: omega13 config [init]');

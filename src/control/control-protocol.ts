@@ -11,6 +11,7 @@ export const ControlCommand = {
 	stop: 'stop',
 	status: 'status',
 	saveLast: 'save-last',
+	inputsSave: 'inputs-save',
 } as const;
 export type ControlCommand = (typeof ControlCommand)[keyof typeof ControlCommand];
 
