@@ -15,6 +15,7 @@ import {JackSource} from '../engine/jack-source.js';
 import {RoutingKeeper} from './routing-keeper.js';
 import {describeRouting, loadRouting, saveRouting} from './routing-memory.js';
 import {SourceSupervisor} from './source-supervisor.js';
+import {CaptureEncoder} from './capture-encoder.js';
 import {CaptureTranscriber} from './transcription.js';
 import {statusReport} from './status-report.js';
 
@@ -70,11 +71,24 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			engine.setSessionDir(session.dir);
 			sessionView.follow(session);
 		},
-		onCaptureFinished: (session, index) => transcriber?.transcribe(session, index),
+		onCaptureFinished: (session, index) => {
+			if (transcriber) {
+				transcriber.transcribe(session, index);
+			} else {
+				encoder?.encode(session, index);
+			}
+		},
 	});
 	exitPath.add('session', async () => captures.dispose());
-	// Registered after the session, so it stops (and stops writing to the manifest) before the session closes.
-	const transcriber = options.transcribe ? new CaptureTranscriber(options, say) : undefined;
+	// Registered after the session, so they finish (and stop writing to the manifest) before it closes.
+	const encoder = options.format === 'wav' ? undefined : new CaptureEncoder(options.format, say);
+	if (encoder) {
+		exitPath.add('encoding', async () => encoder.dispose());
+	}
+	// Whisper reads the WAV: a capture is encoded once its transcript is settled.
+	const transcriber = options.transcribe
+		? new CaptureTranscriber(options, say, (session, index) => encoder?.encode(session, index))
+		: undefined;
 	if (transcriber) {
 		exitPath.add('transcription', async () => transcriber.dispose());
 	}

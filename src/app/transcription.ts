@@ -44,8 +44,14 @@ export const transcriptionLine = (event: QueueEvent): string | undefined => {
 export class CaptureTranscriber {
 	readonly #queue: TranscriptionQueue;
 	readonly #say: (line: string) => void;
+	readonly #sessions = new Map<string, Session>();
 
-	constructor(options: Pick<Options, 'model' | 'engineUrl' | 'clipboard'>, say: (line: string) => void) {
+	/** `onSettled` is told when a capture's transcript is done or failed (the WAV is free to go). */
+	constructor(
+		options: Pick<Options, 'model' | 'engineUrl' | 'clipboard'>,
+		say: (line: string) => void,
+		onSettled?: (session: Session, index: number) => void,
+	) {
 		this.#say = say;
 		this.#queue = new TranscriptionQueue({
 			engine: lazyEngine(engineConfig(options, say)),
@@ -55,11 +61,16 @@ export class CaptureTranscriber {
 				if (line) {
 					say(line);
 				}
+				const session = this.#sessions.get(event.sessionDir);
+				if (event.type === 'state' && session && (event.state.status === 'done' || event.state.status === 'failed')) {
+					onSettled?.(session, event.index);
+				}
 			},
 		});
 	}
 
 	transcribe(session: Session, index: number): void {
+		this.#sessions.set(session.dir, session);
 		try {
 			void this.#queue.enqueue(session, index);
 		} catch (error) {

@@ -18,4 +18,5 @@ export const applySettings = (options: Options, {settings}: LoadedSettings): Opt
 	model: settings.model,
 	engineUrl: settings.engineUrl ?? undefined,
 	clipboard: settings.clipboard,
+	format: settings.format,
 });

@@ -39,6 +39,8 @@ export const helpText = `
                                -120 to 0, or "off"  [default: -60]
     --silence-window S         How much recent input the silence gate looks at, 0.05 to 10 s  [default: 0.5]
     --sample-format FORMAT     WAV samples: float32, int24 or int16  [default: float32]
+    --format FORMAT            Keep captures as wav, flac (lossless; needs flac) or opus (small, for
+                               speech; needs opusenc): written as WAV, encoded once transcribed  [default: wav]
     --source SOURCE            auto (JACK when a server runs, else the built-in demo), jack, demo,
                                or file:PATH (loop a WAV file, in real time)  [default: auto]
     --hotkey KEY               Global hotkey (X11) that toggles a capture, e.g. ctrl+alt+space, F9,

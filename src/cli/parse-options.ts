@@ -1,6 +1,7 @@
 import {parseArgs} from 'node:util';
 import path from 'node:path';
 import {connectOverrides, type SettingOverrides} from '../config/merge-settings.js';
+import type {AudioFormat} from '../config/settings-schema.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
 import type {SampleFormat} from '../session/sample-format.js';
 import {defaultModelName} from '../transcribe/model-catalog.js';
@@ -52,6 +53,8 @@ export type Options = {
 	/** A whisper.cpp server or OpenAI-compatible URL to send captures to instead of local whisper.cpp. */
 	readonly engineUrl: string | undefined;
 	readonly clipboard: boolean;
+	/** What captures are kept as once finished (always written as WAV first). */
+	readonly format: AudioFormat;
 	/** `--config FILE`, else the XDG default. */
 	readonly configFile: string | undefined;
 	/** Only the settings a flag was given for: they override the config file. */
@@ -171,9 +174,15 @@ export const parseOptions = (argv: readonly string[]): Options => {
 			problems.push('sessions export needs --to DIR: the directory to copy the audio and transcripts into');
 		}
 	}
-	const exportFormat = values.format ?? 'md';
+	// --format means the export's format with `sessions export`, the captures' audio format otherwise.
+	const exporting = command === Command.sessions;
+	const exportFormat = exporting ? (values.format ?? 'md') : 'md';
 	if (exportFormat !== 'md' && exportFormat !== 'json' && exportFormat !== 'srt') {
 		problems.push(`--format must be md, json or srt, got "${exportFormat}"`);
+	}
+	const format = (exporting ? undefined : values.format) ?? 'wav';
+	if (format !== 'wav' && format !== 'flac' && format !== 'opus') {
+		problems.push(`--format must be wav, flac or opus, got "${format}"`);
 	}
 	if (command === Command.saveLast && args.length === 1) {
 		const seconds = Number(args[0]);
@@ -255,6 +264,9 @@ export const parseOptions = (argv: readonly string[]): Options => {
 	set('model', 'model', values.model);
 	set('engineUrl', 'engine-url', engineUrl);
 	set('clipboard', 'clipboard', true);
+	if (!exporting) {
+		set('format', 'format', format);
+	}
 	if (values.connect !== undefined) {
 		Object.assign(given, connectOverrides(connect));
 	}
@@ -288,6 +300,7 @@ export const parseOptions = (argv: readonly string[]): Options => {
 		model: values.model ?? defaultModelName,
 		engineUrl,
 		clipboard: values.clipboard ?? false,
+		format: format as AudioFormat,
 	};
 };
 

@@ -29,7 +29,8 @@ export type NextCapture = {
 };
 
 /** The parts of a record `updateCapture` may change (the index and file name are fixed). */
-export type CapturePatch = Partial<Omit<CaptureRecord, 'index' | 'file'>>;
+/** `file` may change once: when the WAV is replaced by its FLAC or Opus encoding. */
+export type CapturePatch = Partial<Omit<CaptureRecord, 'index'>>;
 
 /**
  * A session directory: numbered capture files and `session.json`. A plain store outside React: every
@@ -175,7 +176,10 @@ export class Session {
 		if (typeof patch !== 'object' || patch === null) {
 			throw new TypeError('Session.updateCapture: patch must be an object');
 		}
-		const merged = validateCaptureRecord({...old, ...patch, index: old.index, file: old.file}, 'Session.updateCapture');
+		if (patch.file !== undefined && (typeof patch.file !== 'string' || path.basename(patch.file) !== patch.file || captureIndexOf(patch.file) !== index)) {
+			throw new TypeError(`Session.updateCapture: file must be a name in the session for capture ${index}, got ${String(patch.file)}`);
+		}
+		const merged = validateCaptureRecord({...old, ...patch, index: old.index, file: patch.file ?? old.file}, 'Session.updateCapture');
 		this.#publish({
 			...this.#manifest,
 			captures: this.#manifest.captures.map((capture) => (capture.index === index ? merged : capture)),

@@ -1,7 +1,8 @@
-import {open} from 'node:fs/promises';
+import {open, rm} from 'node:fs/promises';
 import os from 'node:os';
 import type {Frames, Hertz, Seconds} from '../engine/units.js';
 import {readWav, readWavInfo} from '../session/wav-reader.js';
+import {decodeToWav, isWav} from './decode-audio.js';
 import {Resampler, downmixToMono} from './resampler.js';
 
 /** whisper.cpp reads 16 kHz, 16-bit PCM, mono or stereo; anything else it refuses. */
@@ -26,6 +27,16 @@ const headerBytes = 44;
  * rounded to 16-bit with clipping. Streams through the file in chunks.
  */
 export const writeWhisperWav = async (sourcePath: string, targetPath: string): Promise<WhisperAudio> => {
+	if (!isWav(sourcePath)) {
+		// A capture kept as FLAC or Opus: decode it beside the target first, then convert as usual.
+		const decoded = `${targetPath}.decoded.wav`;
+		await decodeToWav(sourcePath, decoded);
+		try {
+			return await writeWhisperWav(decoded, targetPath);
+		} finally {
+			await rm(decoded, {force: true});
+		}
+	}
 	const info = await readWavInfo(sourcePath);
 	const resampler = info.sampleRate === whisperSampleRate ? undefined : new Resampler(info.sampleRate, whisperSampleRate);
 	const file = await open(targetPath, 'w', 0o600);

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import type {AudioFormat} from '../config/settings-schema.js';
+import {encodeCapture} from '../session/encode-capture.js';
+import type {Session} from '../session/session.js';
+
+const number3 = (index: number): string => String(index).padStart(3, '0');
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/**
+ * Turns finished WAV captures into FLAC or Opus, one at a time, off the audio path. The WAV is the safe
+ * first copy: it is removed only once the encoded file has been checked, and any failure leaves it.
+ */
+export class CaptureEncoder {
+	readonly #format: Exclude<AudioFormat, 'wav'>;
+	readonly #say: (line: string) => void;
+	#queue: Promise<void> = Promise.resolve();
+
+	constructor(format: Exclude<AudioFormat, 'wav'>, say: (line: string) => void) {
+		this.#format = format;
+		this.#say = say;
+	}
+
+	encode(session: Session, index: number): void {
+		this.#queue = this.#queue.then(async () => this.#encode(session, index));
+	}
+
+	async #encode(session: Session, index: number): Promise<void> {
+		const record = session.getSnapshot().captures.find(capture => capture.index === index);
+		if (!record || path.extname(record.file).toLowerCase() !== '.wav') {
+			return;
+		}
+		try {
+			const encoded = await encodeCapture(path.join(session.dir, record.file), {format: this.#format});
+			await session.updateCapture(index, {file: encoded.file});
+			this.#say(`capture ${number3(index)} kept as ${encoded.file} (${megabytes(encoded.bytes)})`);
+		} catch (error) {
+			this.#say(`capture ${number3(index)} stays ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+
+	/** Waits for the encodings under way. */
+	async dispose(): Promise<void> {
+		await this.#queue;
+	}
+}
