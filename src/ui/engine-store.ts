@@ -1,4 +1,6 @@
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
+import type {PastSessionSummary} from './past-session.js';
+import type {SessionView} from './session-view.js';
 
 /**
  * A plain external store, read with React's `useSyncExternalStore`: `getSnapshot` returns the same object
@@ -40,4 +42,8 @@ export type EngineCommands = {
 	transcribe?(index: number): void;
 	/** Saves the current connections as the default for the next start; resolves to a line to show. */
 	rememberInputs?(): Promise<string>;
+	/** The sessions on disk, newest first, unreadable ones last. Reads only: the browser changes nothing. */
+	listSessions?(): Promise<readonly PastSessionSummary[]>;
+	/** A session's captures and transcripts by its id (directory name), read once. */
+	openSession?(id: string): Promise<SessionView>;
 };

@@ -36,7 +36,6 @@ export const mainHelp: readonly HelpItem[] = [
 	{keys: 'n', label: 'new session', short: 'new'},
 	{keys: '↑↓', label: 'browse'},
 	{keys: 'enter', label: 'transcript', short: 'text'},
-	{keys: 't', label: 'transcribe again', short: 'redo'},
 ];
 
 export const pickerHelp: readonly HelpItem[] = [
