@@ -14,6 +14,14 @@ import {TmuxTerminal} from './helpers/tmux-terminal.js';
 import {Xvfb} from './helpers/xvfb.js';
 
 const run = promisify(execFile);
+const isAlive = (pid: number): boolean => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+};
 let server: JackServer;
 let root: string;
 before(async () => {
@@ -96,6 +104,27 @@ describe('the terminal UI in a real terminal', () => {
 		await terminal.waitFor(/001 .* complete/);
 		await terminal.keys('C-c');
 		assert.match(await terminal.waitFor(/EXIT=\d+/), /EXIT=0/);
+	});
+
+	it('finishes the open capture and exits when its terminal goes away', async () => {
+		const jackName = `tuihup${process.pid}`;
+		const sessionsDir = path.join(root, 'hangup');
+		const runtime = await fs.mkdtemp(path.join(root, 'rt-'));
+		const terminal = await TmuxTerminal.start(`${appCommand(jackName, sessionsDir)} --source demo --hotkey off`, {env: baseEnv(runtime)});
+		await terminal.waitFor(/DEMO SOURCE/);
+		await terminal.keys(' ');
+		await terminal.waitFor(/RECORDING/);
+		const {stdout} = await run('pgrep', ['-f', `^${process.execPath} ${cliPath} --jack-name ${jackName} `]);
+		const pid = Number(stdout.trim());
+		await terminal.dispose();
+		const deadline = Date.now() + 15_000;
+		while (isAlive(pid)) {
+			assert.ok(Date.now() < deadline, 'omega13 kept running after its terminal closed');
+			await new Promise(resolve => setTimeout(resolve, 100));
+		}
+		const [session] = await fs.readdir(sessionsDir);
+		const manifest = JSON.parse(await fs.readFile(path.join(sessionsDir, session!, 'session.json'), 'utf8'));
+		assert.equal(manifest.captures[0].state, 'complete');
 	});
 
 	it('says it needs a terminal, and points to --headless, when stdin is not one', async () => {

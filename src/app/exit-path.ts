@@ -36,12 +36,22 @@ export class ExitPath {
 	};
 
 	readonly #onCrash = (error: unknown): void => {
-		this.#say(`omega13 crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		// While quitting, errors are expected (a terminal that went away fails every write): saying them
+		// would only raise more.
+		if (this.#exiting === undefined) {
+			this.#say(`omega13 crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		}
 		void this.exit(1, 'crash');
 	};
 
 	constructor(options: ExitPathOptions = {}) {
-		this.#say = options.say ?? (line => process.stderr.write(`${line}\n`));
+		const say = options.say ?? (line => process.stderr.write(`${line}\n`));
+		// Saying must never stop the way out (stderr may be a terminal that is gone).
+		this.#say = line => {
+			try {
+				say(line);
+			} catch {}
+		};
 		this.#deadlineMs = options.deadlineMs ?? 10_000;
 		this.#exit = options.exit ?? (code => process.exit(code));
 	}
@@ -76,6 +86,11 @@ export class ExitPath {
 
 	async #run(code: number, why: string): Promise<void> {
 		let exitCode = code;
+		// However the cleanups go, the process ends: a stuck one must not keep a dead terminal's app alive.
+		const lastResort = setTimeout(() => {
+			this.#exit(exitCode === 0 ? 1 : exitCode);
+		}, this.#deadlineMs * 2);
+		lastResort.unref();
 		while (this.#cleanups.length > 0) {
 			const {name, run} = this.#cleanups.pop()!;
 			try {

@@ -97,8 +97,10 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 		bufferSeconds: options.bufferSeconds,
 		silenceGate: {thresholdDb: options.silenceThresholdDb, windowSeconds: options.silenceWindowSeconds},
 		openCapture: captures.open,
-		// Without meters on screen, fewer wakeups: a trigger drains first, so nothing is late.
-		drainIntervalMs: options.headless ? 100 : 40,
+		// Without meters on screen, fewer wakeups: a trigger drains first, so nothing is late. With them,
+		// 15 frames a second: each Ink frame redraws the whole screen (about 5 ms at 80x24).
+		drainIntervalMs: options.headless ? 100 : 33,
+		publishIntervalMs: 66,
 	});
 	// The engine owns the source from here on (and disposes whichever source it has at the end).
 	releaseSource();

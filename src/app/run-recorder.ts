@@ -62,6 +62,14 @@ const runTui = async (options: Options, io: Output): Promise<number> => {
 		status.update(current => ({...current, message: line}));
 	};
 	const exitPath = new ExitPath({say: io.err}).install();
+	// The terminal can vanish (window closed, ssh dropped): that is a quit, not a stream of write errors.
+	const hangUp = (): void => {
+		void exitPath.exit(0, 'terminal closed');
+	};
+	process.stdout.on('error', hangUp);
+	process.stderr.on('error', () => undefined);
+	process.stdin.on('end', hangUp);
+	process.stdin.on('error', hangUp);
 	const recorder = await start(options, io, exitPath, say);
 	if (!recorder) {
 		return new Promise<number>(() => {});

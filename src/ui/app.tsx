@@ -4,9 +4,10 @@ import type {EpochMs} from '../engine/units.js';
 import type {EngineCommands, EngineStore} from './engine-store.js';
 import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel} from './engine-views.js';
 import {HelpLine} from './help-line.js';
-import {mainHelp, pickerHelp, transcriptHelp} from './help-text.js';
+import {mainHelp, pastSessionsHelp, pickerHelp, transcriptHelp} from './help-text.js';
 import type {InputsStore} from './inputs-view.js';
 import {planLayout} from './layout.js';
+import {PastSessionsScreen} from './past-sessions-screen.js';
 import {PortPickerScreen} from './port-picker-screen.js';
 import type {SessionStore} from './session-view.js';
 import type {StateViewOptions} from './state-view.js';
@@ -14,6 +15,7 @@ import {StatusLine} from './status-line.js';
 import {TranscriptPane} from './transcript-pane.js';
 import type {UiStatusStore} from './ui-status.js';
 import {useAppKeys} from './use-app-keys.js';
+import {usePastSessions} from './use-past-sessions.js';
 import {useSessionBrowser} from './use-session-browser.js';
 import {useStore, useStoreSelector} from './use-store-selector.js';
 import {useTerminalSize} from './use-terminal-size.js';
@@ -38,9 +40,9 @@ const noStatus = createValueStore({});
 const noInputs = createValueStore(undefined);
 
 /**
- * The whole screen: state, pre-roll, meters, then the session panel (or the transcript or the port
- * picker in its place), the status and the keys. It reads no meter data itself: the parts subscribe
- * to what they show.
+ * The whole screen: state, pre-roll, meters, then the session panel (or the transcript, the port
+ * picker or the past-sessions browser in its place), the status and the keys. It reads no meter data
+ * itself: the parts subscribe to what they show.
  */
 export const App = ({engine, commands, session, inputs, status, clock = Date.now, stateOptions}: AppProps) => {
 	const size = useTerminalSize();
@@ -50,23 +52,29 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	const inputsView = useStore(inputs ?? noInputs);
 	const statusView = useStore(status ?? noStatus);
 	const [mode, setMode] = useState<Mode>('main');
+	// Past sessions open over the main screen; the live session keeps recording underneath.
+	const past = usePastSessions({commands, layout, isActive: mode === 'main'});
+	const onMain = mode === 'main' && past.level === 'closed';
 	const browser = useSessionBrowser({
 		session: sessionView,
 		layout,
-		browsing: mode === 'main',
+		browsing: onMain,
 		reading: mode === 'transcript',
 		onOpenTranscript: () => setMode('transcript'),
 		onCloseTranscript: () => setMode('main'),
 	});
-	const selectedCapture = browser.open?.index ?? (mode === 'main' ? sessionView.captures[browser.row]?.index : undefined);
-	useAppKeys({commands, mainKeys: mode === 'main', onOpenInputs: () => setMode('picker'), selectedCapture});
+	// `t` acts on the live session only: never on a past one, which is read-only.
+	const selectedCapture = browser.open?.index ?? (onMain ? sessionView.captures[browser.row]?.index : undefined);
+	useAppKeys({commands, mainKeys: onMain, onOpenInputs: () => setMode('picker'), selectedCapture});
 
 	return (
 		<Box flexDirection="column" width={layout.columns}>
 			<EngineBanner engine={engine} layout={layout} clock={clock} options={stateOptions} />
 			<EnginePreroll engine={engine} layout={layout} />
 			<EngineMeters engine={engine} layout={layout} clock={clock} />
-			{browser.open ? (
+			{past.level !== 'closed' ? (
+				<PastSessionsScreen state={past} rows={layout.paneRows} columns={layout.columns} liveDir={sessionView.dir} />
+			) : browser.open ? (
 				<TranscriptPane capture={browser.open} scroll={browser.scroll} rows={layout.paneRows} columns={layout.columns} />
 			) : mode === 'picker' ? null : (
 				<>
@@ -84,7 +92,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 				onClose={() => setMode('main')}
 			/>
 			{layout.statusLine ? <StatusLine status={statusView} columns={layout.columns} /> : null}
-			<HelpLine items={helpFor[mode]} columns={layout.columns} />
+			<HelpLine items={past.level === 'closed' ? helpFor[mode] : pastSessionsHelp[past.level]} columns={layout.columns} />
 		</Box>
 	);
 };

@@ -34,6 +34,7 @@ export const mainHelp: readonly HelpItem[] = [
 	{keys: 'q', label: 'quit'},
 	{keys: 'i', label: 'inputs', short: 'in'},
 	{keys: 'n', label: 'new session', short: 'new'},
+	{keys: 's', label: 'past sessions', short: 'sessions'},
 	{keys: '↑↓', label: 'browse'},
 	{keys: 'enter', label: 'transcript', short: 'text'},
 ];
@@ -53,3 +54,24 @@ export const transcriptHelp: readonly HelpItem[] = [
 	{keys: 't', label: 'transcribe again', short: 'redo'},
 	{keys: 'space', label: 'capture', short: 'rec'},
 ];
+
+/** The past-sessions browser, by level. Nothing in it changes a session, so there is no `t`. */
+export const pastSessionsHelp = {
+	list: [
+		{keys: 'enter', label: 'open'},
+		{keys: '↑↓', label: 'choose'},
+		{keys: 'esc', label: 'back'},
+		{keys: 'space', label: 'capture', short: 'rec'},
+	],
+	session: [
+		{keys: 'enter', label: 'transcript', short: 'text'},
+		{keys: '↑↓', label: 'browse'},
+		{keys: 'esc', label: 'back'},
+		{keys: 'space', label: 'capture', short: 'rec'},
+	],
+	transcript: [
+		{keys: 'esc', label: 'back'},
+		{keys: '↑↓', label: 'scroll'},
+		{keys: 'space', label: 'capture', short: 'rec'},
+	],
+} as const satisfies Record<string, readonly HelpItem[]>;

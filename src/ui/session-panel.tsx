@@ -13,15 +13,17 @@ export type SessionPanelProps = {
 	readonly columns: number;
 	/** The capture being recorded, whose length the engine knows before the session record does. */
 	readonly live?: {readonly index: number; readonly seconds: Seconds} | undefined;
+	/** A past session opened in the browser: the header says nothing here can be changed. @default false */
+	readonly readOnly?: boolean;
 };
 
 /** The session directory and its captures, one per row, the selected one marked with `>`. */
-export const SessionPanel = ({session, selected, rows, columns, live}: SessionPanelProps) => {
+export const SessionPanel = ({session, selected, rows, columns, live, readOnly = false}: SessionPanelProps) => {
 	const {captures} = session;
 	const window = visibleWindow(captures.length, selected, rows);
 	const count = `${captures.length} capture${captures.length === 1 ? '' : 's'}`;
 	const position = window.end - window.start < captures.length ? ` · ${selected + 1}/${captures.length}` : '';
-	const tail = session.dir === undefined ? 'none yet: the first capture starts one' : `${count}${position}`;
+	const tail = session.dir === undefined ? 'none yet: the first capture starts one' : `${readOnly ? 'read-only · ' : ''}${count}${position}`;
 	const dirWidth = Math.max(8, columns - 10 - tail.length - 3);
 	const header = session.dir === undefined ? tail : `${truncateStart(tildify(session.dir), dirWidth)} · ${tail}`;
 	return (

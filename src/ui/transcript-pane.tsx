@@ -9,6 +9,8 @@ export type TranscriptPaneProps = {
 	readonly scroll: number;
 	readonly rows: number;
 	readonly columns: number;
+	/** From a past session: the title says so (and `t` does not apply). @default false */
+	readonly readOnly?: boolean;
 };
 
 /** Lines of a capture's transcript at a width, for the pane and for clamping its scroll. */
@@ -22,13 +24,13 @@ export const transcriptLines = (capture: CaptureView, columns: number): string[]
 };
 
 /** A capture's transcript, word-wrapped, scrolled to `scroll`. */
-export const TranscriptPane = ({capture, scroll, rows, columns}: TranscriptPaneProps) => {
+export const TranscriptPane = ({capture, scroll, rows, columns, readOnly = false}: TranscriptPaneProps) => {
 	const lines = transcriptLines(capture, columns);
 	const bodyRows = Math.max(0, rows - 1);
 	const first = Math.max(0, Math.min(scroll, lines.length - bodyRows));
 	const shown = lines.slice(first, first + bodyRows);
 	const more = lines.length > bodyRows ? ` · lines ${first + 1}-${first + shown.length} of ${lines.length}` : '';
-	const title = `${formatIndex(capture.index)} · ${formatClock(capture.startedAt)} · ${formatDuration(capture.durationSeconds)} · ${capture.transcript?.status ?? 'none'}${more}`;
+	const title = `${readOnly ? 'read-only · ' : ''}${formatIndex(capture.index)} · ${formatClock(capture.startedAt)} · ${formatDuration(capture.durationSeconds)} · ${capture.transcript?.status ?? 'none'}${more}`;
 	return (
 		<Box flexDirection="column">
 			<Text wrap="truncate">

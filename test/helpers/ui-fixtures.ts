@@ -1,6 +1,7 @@
 import type {EngineCommands} from '../../src/ui/engine-store.js';
 import type {ChannelLevel, EngineSnapshot} from '../../src/engine/engine-snapshot.js';
 import type {InputsView} from '../../src/ui/inputs-view.js';
+import type {PastSessionSummary} from '../../src/ui/past-session.js';
 import type {SessionView} from '../../src/ui/session-view.js';
 
 /** The instant the UI tests' clocks read. */
@@ -51,5 +52,66 @@ export const recordingCommands = (extra: Partial<EngineCommands> = {}): EngineCo
 		newSession: () => calls.push('newSession'),
 		quit: () => calls.push('quit'),
 		...extra,
+	};
+};
+
+/** A line of the past-sessions list; override any part. */
+export const pastSummary = (id: string, overrides: Partial<PastSessionSummary> = {}): PastSessionSummary => ({
+	id,
+	dir: `/home/user/.local/share/omega13/sessions/${id}`,
+	createdAt: `${id.slice(0, 10)}T${id.slice(11).replaceAll('-', ':')}.000Z`,
+	captures: 2,
+	totalSeconds: 41,
+	transcripts: {done: 1, failed: 1, pending: 0},
+	...overrides,
+});
+
+/** Three sessions as `listSessions` answers them: newest first, the unreadable one last. */
+export const pastSessions = (): PastSessionSummary[] => [
+	pastSummary('2025-11-24_09-30-00', {captures: 1, totalSeconds: 12.5, transcripts: {done: 0, failed: 0, pending: 1}}),
+	pastSummary('2025-11-23_14-05-00', {captures: 3, totalSeconds: 63, transcripts: {done: 2, failed: 1, pending: 0}}),
+	pastSummary('2025-11-20_08-00-00', {createdAt: '', captures: 0, totalSeconds: 0, transcripts: {done: 0, failed: 0, pending: 0}, error: 'not valid JSON (Unexpected token)'}),
+];
+
+/** The captures of `2025-11-23_14-05-00` in `pastSessions()`: a transcript, a failure, and one never transcribed. */
+export const pastSessionView = (): SessionView => ({
+	dir: '/home/user/.local/share/omega13/sessions/2025-11-23_14-05-00',
+	captures: [
+		{
+			index: 1,
+			file: '001.wav',
+			startedAt: '2025-11-23T14:05:00.000Z',
+			durationSeconds: 21,
+			state: 'complete',
+			transcript: {status: 'done', text: 'And so, my fellow Americans: ask not what your country can do for you.'},
+		},
+		{index: 2, file: '002.flac', startedAt: '2025-11-23T14:06:30.000Z', durationSeconds: 30, state: 'complete', transcript: {status: 'failed', reason: 'model not found'}},
+		{index: 3, file: '003.wav', startedAt: '2025-11-23T14:08:00.000Z', durationSeconds: 12, state: 'recovered'},
+	],
+});
+
+/**
+ * `listSessions` and `openSession` answering from fixtures, recording what was asked. `openSession` knows
+ * only the ids in `views`.
+ */
+export const pastSessionReads = (
+	sessions: readonly PastSessionSummary[] = pastSessions(),
+	views: Readonly<Record<string, SessionView>> = {'2025-11-23_14-05-00': pastSessionView()},
+): Required<Pick<EngineCommands, 'listSessions' | 'openSession'>> & {readonly reads: string[]} => {
+	const reads: string[] = [];
+	return {
+		reads,
+		listSessions: async () => {
+			reads.push('list');
+			return sessions;
+		},
+		openSession: async id => {
+			reads.push(`open ${id}`);
+			const view = views[id];
+			if (view === undefined) {
+				throw new Error(`no session ${id}`);
+			}
+			return view;
+		},
 	};
 };
