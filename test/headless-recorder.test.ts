@@ -253,6 +253,22 @@ describe('sessions and snapshots made by the real engine', () => {
 	});
 });
 
+describe('file naming', () => {
+	it('names captures {prefix}YYYYMMDD_HHMMSS.wav from their first sample with --file-naming timestamp', async () => {
+		const {recorder, sessionsDir, jackName} = await startRecorder({bufferSeconds: 1, args: ['--file-naming', 'timestamp', '--file-prefix', 'take_']});
+		await waitFilled(recorder, 1);
+		const env = {...server.env, XDG_RUNTIME_DIR: recorder.runtimeDir};
+		assert.equal((await runCli(['save-last', '1', '--jack-name', jackName], env)).code, 0);
+		assert.equal((await runCli(['save-last', '1', '--jack-name', jackName], env)).code, 0);
+		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
+		const [first, second] = manifest.captures;
+		assert.match(first.file, /^take_\d{8}_\d{6}\.wav$/);
+		assert.match(second.file, /^take_\d{8}_\d{6}(-2)?\.wav$/);
+		assert.notEqual(first.file, second.file);
+		verifyCounter((await readWav(path.join(sessionDir, first.file))).data, 2);
+	});
+});
+
 describe('the config file', () => {
 	it('refuses to start on a bad file, listing every problem, exit 2, and writes nothing', async () => {
 		const dir = await fs.mkdtemp(path.join(root, 'config-'));

@@ -37,7 +37,7 @@ describe('parseOptions', () => {
 				command: 'run', args: [], headless: true, json: false, jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x',
 				connect: ['a:b', 'c:d'], silenceThresholdDb: -45, silenceWindowSeconds: 1, sampleFormat: 'int16',
 				source: {kind: 'auto'}, hotkey: 'ctrl+alt+space', transcribe: true, model: 'base.en', engineUrl: undefined, clipboard: false,
-				configFile: undefined, exportTo: undefined, exportFormat: 'md',
+				configFile: undefined, exportTo: undefined, exportFormat: 'md', format: 'wav', fileNaming: 'sequential', filePrefix: 'omega13_',
 				given: {
 					jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x', silenceThresholdDb: -45, silenceWindowSeconds: 1,
 					sampleFormat: 'int16', inputs: ['a:b', 'c:d'],
@@ -78,7 +78,7 @@ describe('parseOptions', () => {
 	it('names unknown options, commands and missing values', () => {
 		assert.deepEqual(problems(['--bufer-seconds', '3']), ['unknown option --bufer-seconds (see --help for the options)']);
 		assert.deepEqual(problems(['record']), [
-			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor (see --help)',
+			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs (see --help)',
 		]);
 		assert.deepEqual(problems(['toggle', 'now']), ['usage: omega13 toggle']);
 		assert.deepEqual(problems(['save-last', 'lots']), ['save-last SECONDS must be a number from 0.1 to 1800, got "lots"']);

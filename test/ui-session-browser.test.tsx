@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import {mkdtemp, rm} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {afterEach, describe, test} from 'node:test';
 import {render} from 'ink-testing-library';
+import {pastSessionCommands} from '../src/app/past-sessions.js';
 import {App} from '../src/ui/app.js';
 import type {EngineCommands} from '../src/ui/engine-store.js';
 import type {PastSessionSummary} from '../src/ui/past-session.js';
@@ -10,6 +14,7 @@ import {PastSessionsScreen} from '../src/ui/past-sessions-screen.js';
 import type {SessionView} from '../src/ui/session-view.js';
 import {createValueStore} from '../src/ui/value-store.js';
 import {keys, renderInTerminal, type TerminalRender} from './helpers/ink-terminal.js';
+import {recordSession} from './helpers/recorded-sessions.js';
 import {inputs, pastSessionReads, pastSessions, pastSessionView, pastSummary, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';
 
 process.env['TZ'] = 'UTC';
@@ -218,6 +223,18 @@ describe('session browser', () => {
 		await screen.waitForFrame(frame => /cannot list the sessions: past sessions cannot be listed here/.test(frame), 'the reason');
 	});
 
+	test('a read that throws (rather than rejecting) shows its reason too', async () => {
+		const {screen} = setup({
+			commands: {
+				listSessions: () => {
+					throw new Error('EACCES: permission denied, scandir');
+				},
+			},
+		});
+		screen.stdin.write('s');
+		await screen.waitForFrame(frame => /cannot list the sessions: EACCES: permission denied, scandir/.test(frame), 'the reason');
+	});
+
 	test('no past sessions yet', async () => {
 		const {screen} = setup({commands: pastSessionReads([])});
 		screen.stdin.write('s');
@@ -254,6 +271,28 @@ describe('session browser', () => {
 			assert.match(frame, columns >= 30 ? /TRANSCRIPT read-only/ : /TRANSCRIPT re/);
 		});
 	}
+
+	test('sessions recorded on disk: listed, opened, and a transcript read from NNN.txt', async t => {
+		const root = await mkdtemp(path.join(os.tmpdir(), 'omega13-ui-browser-'));
+		t.after(() => rm(root, {recursive: true, force: true}));
+		await recordSession(root, '2025-11-23T14:05:00Z', [
+			{startedAt: '2025-11-23T14:05:00Z', seconds: 2, transcript: {status: 'done', files: {txt: '001.txt'}}, txt: 'Read from the text file.\n'},
+			{startedAt: '2025-11-23T14:06:00Z', seconds: 1.5, transcript: {status: 'failed', reason: 'model not found'}},
+		]);
+		await recordSession(root, '2025-11-24T09:00:00Z', [{startedAt: '2025-11-24T09:00:00Z', seconds: 1}]);
+		const {screen} = setup({commands: pastSessionCommands(root)});
+		screen.stdin.write('s');
+		let frame = await screen.waitForFrame(current => /2 sessions/.test(current), 'the list');
+		assert.match(frame, /^ > 2025-11-24 09:00 {2}1 capture {4}0:01\.0 {2}no transcripts$/m);
+		assert.match(frame, /^ {3}2025-11-23 14:05 {2}2 captures {3}0:03\.5 {2}1 done, 1 failed$/m);
+		screen.stdin.write(keys.down);
+		screen.stdin.write(keys.enter);
+		frame = await screen.waitForFrame(current => /read-only · 2 captures/.test(current), 'the session');
+		assert.match(frame, /^ > 001 {2}14:05:00 {3}0:02\.0 {2}complete {3}done: “Read from the text file\.”$/m);
+		screen.stdin.write(keys.enter);
+		frame = await screen.waitForFrame(current => /TRANSCRIPT read-only · 001/.test(current), 'the transcript');
+		assert.match(frame, /^ Read from the text file\.$/m);
+	});
 
 	test('a narrow list uses the short form of a row', async () => {
 		const {screen} = setup({columns: 50, rows: 24});

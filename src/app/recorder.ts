@@ -67,6 +67,8 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 	const captures = new SessionCaptures({
 		sessionsRoot,
 		sampleFormat: options.sampleFormat,
+		fileNaming: options.fileNaming,
+		filePrefix: options.filePrefix,
 		onSession: session => {
 			engine.setSessionDir(session.dir);
 			sessionView.follow(session);

@@ -1,4 +1,9 @@
+import {access} from 'node:fs/promises';
+import {join} from 'node:path';
+import {captureFileBase} from '../config/capture-file-name.js';
+import type {FileNaming} from '../config/settings-schema.js';
 import type {CaptureEnd, CaptureSink, CaptureSinkFactory, CaptureStart} from '../engine/capture-sink.js';
+import type {EpochMs} from '../engine/units.js';
 import {framesToSeconds} from '../engine/units.js';
 import type {SampleFormat} from '../session/sample-format.js';
 import {Session} from '../session/session.js';
@@ -7,6 +12,9 @@ import {WavWriter} from '../session/wav-writer.js';
 export type SessionCapturesOptions = {
 	readonly sessionsRoot: string;
 	readonly sampleFormat: SampleFormat;
+	/** `sequential` (001.wav) or `timestamp` (`{filePrefix}YYYYMMDD_HHMMSS.wav`). @default sequential */
+	readonly fileNaming?: FileNaming;
+	readonly filePrefix?: string;
 	/** Told once the session directory exists (it is made at the first capture, not at start). */
 	readonly onSession?: (session: Session) => void;
 	/** Told when a capture's file is final, e.g. to queue it for transcription. */
@@ -14,6 +22,11 @@ export type SessionCapturesOptions = {
 };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const exists = async (file: string): Promise<boolean> =>
+	access(file).then(
+		() => true,
+		() => false,
+	);
 
 /**
  * Turns engine captures into numbered WAV files in a session directory with their records in
@@ -47,7 +60,8 @@ export class SessionCaptures {
 
 	readonly open: CaptureSinkFactory = async (start: CaptureStart): Promise<CaptureSink> => {
 		const session = await this.#ensureSession();
-		const {index, file, path} = session.nextCapture('wav');
+		const {index, ...numbered} = session.nextCapture('wav');
+		const {file, path} = await this.#name(session.dir, index, numbered, start.startedAt);
 		const writer = await WavWriter.create(path, {
 			sampleRate: start.sampleRate,
 			channels: start.channels,
@@ -112,6 +126,21 @@ export class SessionCaptures {
 		for (const pending of sessions) {
 			const session = await pending.catch(() => undefined);
 			await session?.dispose();
+		}
+	}
+
+	/** The capture's file name per the naming setting; a timestamp taken twice in a second gets `-2`. */
+	async #name(dir: string, index: number, numbered: {file: string; path: string}, startedAt: EpochMs): Promise<{file: string; path: string}> {
+		if ((this.#options.fileNaming ?? 'sequential') === 'sequential') {
+			return numbered;
+		}
+		const base = captureFileBase('timestamp', this.#options.filePrefix ?? '', index, new Date(startedAt));
+		for (let attempt = 1; ; attempt++) {
+			const file = `${base}${attempt === 1 ? '' : `-${attempt}`}.wav`;
+			const candidate = join(dir, file);
+			if (!(await exists(candidate))) {
+				return {file, path: candidate};
+			}
 		}
 	}
 

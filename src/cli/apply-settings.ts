@@ -19,4 +19,6 @@ export const applySettings = (options: Options, {settings}: LoadedSettings): Opt
 	engineUrl: settings.engineUrl ?? undefined,
 	clipboard: settings.clipboard,
 	format: settings.format,
+	fileNaming: settings.fileNaming,
+	filePrefix: settings.filePrefix,
 });

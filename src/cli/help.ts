@@ -41,6 +41,8 @@ export const helpText = `
     --sample-format FORMAT     WAV samples: float32, int24 or int16  [default: float32]
     --format FORMAT            Keep captures as wav, flac (lossless; needs flac) or opus (small, for
                                speech; needs opusenc): written as WAV, encoded once transcribed  [default: wav]
+    --file-naming NAMING       sequential (001.wav) or timestamp (PREFIXYYYYMMDD_HHMMSS.wav)  [default: sequential]
+    --file-prefix PREFIX       Start of timestamp file names  [default: omega13_]
     --source SOURCE            auto (JACK when a server runs, else the built-in demo), jack, demo,
                                or file:PATH (loop a WAV file, in real time)  [default: auto]
     --hotkey KEY               Global hotkey (X11) that toggles a capture, e.g. ctrl+alt+space, F9,

@@ -1,7 +1,7 @@
 import {parseArgs} from 'node:util';
 import path from 'node:path';
 import {connectOverrides, type SettingOverrides} from '../config/merge-settings.js';
-import type {AudioFormat} from '../config/settings-schema.js';
+import type {AudioFormat, FileNaming} from '../config/settings-schema.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
 import type {SampleFormat} from '../session/sample-format.js';
 import {defaultModelName} from '../transcribe/model-catalog.js';
@@ -53,6 +53,8 @@ export type Options = {
 	/** A whisper.cpp server or OpenAI-compatible URL to send captures to instead of local whisper.cpp. */
 	readonly engineUrl: string | undefined;
 	readonly clipboard: boolean;
+	readonly fileNaming: FileNaming;
+	readonly filePrefix: string;
 	/** What captures are kept as once finished (always written as WAV first). */
 	readonly format: AudioFormat;
 	/** `--config FILE`, else the XDG default. */
@@ -94,6 +96,8 @@ const flags = {
 	'engine-url': {type: 'string'},
 	clipboard: {type: 'boolean'},
 	config: {type: 'string'},
+	'file-naming': {type: 'string'},
+	'file-prefix': {type: 'string'},
 	to: {type: 'string'},
 	format: {type: 'string'},
 	help: {type: 'boolean', short: 'h'},
@@ -246,6 +250,14 @@ export const parseOptions = (argv: readonly string[]): Options => {
 			connect = values.connect;
 		}
 	}
+	const fileNaming = values['file-naming'] ?? 'sequential';
+	if (fileNaming !== 'sequential' && fileNaming !== 'timestamp') {
+		problems.push(`--file-naming must be sequential or timestamp, got "${fileNaming}"`);
+	}
+	const filePrefix = values['file-prefix'] ?? 'omega13_';
+	if (!/^[\w.-]{0,32}$/.test(filePrefix)) {
+		problems.push(`--file-prefix must be up to 32 letters, digits, ".", "_" or "-", got "${filePrefix}"`);
+	}
 	const given: Record<string, unknown> = {};
 	const set = (key: keyof SettingOverrides, flag: string, value: unknown): void => {
 		if (values[flag as keyof typeof values] !== undefined) {
@@ -264,6 +276,8 @@ export const parseOptions = (argv: readonly string[]): Options => {
 	set('model', 'model', values.model);
 	set('engineUrl', 'engine-url', engineUrl);
 	set('clipboard', 'clipboard', true);
+	set('fileNaming', 'file-naming', fileNaming);
+	set('filePrefix', 'file-prefix', filePrefix);
 	if (!exporting) {
 		set('format', 'format', format);
 	}
@@ -301,6 +315,8 @@ export const parseOptions = (argv: readonly string[]): Options => {
 		engineUrl,
 		clipboard: values.clipboard ?? false,
 		format: format as AudioFormat,
+		fileNaming: fileNaming as FileNaming,
+		filePrefix,
 	};
 };
 

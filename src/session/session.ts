@@ -176,8 +176,10 @@ export class Session {
 		if (typeof patch !== 'object' || patch === null) {
 			throw new TypeError('Session.updateCapture: patch must be an object');
 		}
-		if (patch.file !== undefined && (typeof patch.file !== 'string' || path.basename(patch.file) !== patch.file || captureIndexOf(patch.file) !== index)) {
-			throw new TypeError(`Session.updateCapture: file must be a name in the session for capture ${index}, got ${String(patch.file)}`);
+		// Only the extension may change (001.wav -> 001.flac): the name ties the audio to its transcript files.
+		const stem = (name: string): string => path.parse(name).name;
+		if (patch.file !== undefined && (typeof patch.file !== 'string' || path.basename(patch.file) !== patch.file || stem(patch.file) !== stem(old.file))) {
+			throw new TypeError(`Session.updateCapture: file may only change its extension (${old.file}), got ${String(patch.file)}`);
 		}
 		const merged = validateCaptureRecord({...old, ...patch, index: old.index, file: patch.file ?? old.file}, 'Session.updateCapture');
 		this.#publish({

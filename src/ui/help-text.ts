@@ -34,9 +34,9 @@ export const mainHelp: readonly HelpItem[] = [
 	{keys: 'q', label: 'quit'},
 	{keys: 'i', label: 'inputs', short: 'in'},
 	{keys: 'n', label: 'new session', short: 'new'},
-	{keys: 's', label: 'past sessions', short: 'sessions'},
 	{keys: '↑↓', label: 'browse'},
 	{keys: 'enter', label: 'transcript', short: 'text'},
+	{keys: 's', label: 'past sessions', short: 'sessions'},
 ];
 
 export const pickerHelp: readonly HelpItem[] = [

@@ -22,6 +22,9 @@ export type UsePastSessionsOptions = {
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Runs `read` as a promise, so one that throws instead of rejecting still ends in `failed`, not in the key handler. */
+const attempt = <T>(read: () => Promise<T>): Promise<T> => Promise.resolve().then(read);
+
 /**
  * The past-sessions browser: its state, its keys, and the reads they start. The list is read each time
  * the browser opens and a session each time it is entered, so what shows is what is on disk then.
@@ -38,18 +41,20 @@ export const usePastSessions = ({commands, layout, isActive}: UsePastSessionsOpt
 		const fail = (error: unknown): void => {
 			dispatch({type: 'failed', request, message: errorText(error)});
 		};
+		const listSessions = commands.listSessions?.bind(commands);
+		const openSession = commands.openSession?.bind(commands);
 		if (wanted?.kind === 'list') {
-			if (commands.listSessions === undefined) {
+			if (listSessions === undefined) {
 				fail('past sessions cannot be listed here');
 				return;
 			}
-			commands.listSessions().then(sessions => dispatch({type: 'listed', request, sessions}), fail);
+			attempt(listSessions).then(sessions => dispatch({type: 'listed', request, sessions}), fail);
 		} else if (wanted?.kind === 'session') {
-			if (commands.openSession === undefined) {
+			if (openSession === undefined) {
 				fail('past sessions cannot be opened here');
 				return;
 			}
-			commands.openSession(wanted.id).then(session => dispatch({type: 'opened', request, session}), fail);
+			attempt(() => openSession(wanted.id)).then(session => dispatch({type: 'opened', request, session}), fail);
 		}
 	};
 
