@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type {AudioFormat} from '../config/settings-schema.js';
 import {encodeCapture} from '../session/encode-capture.js';
-import type {Session} from '../session/session.js';
+import {captureNumber, type Session} from '../session/session.js';
 
-const number3 = (index: number): string => String(index).padStart(3, '0');
 const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /**
@@ -32,9 +31,9 @@ export class CaptureEncoder {
 		try {
 			const encoded = await encodeCapture(path.join(session.dir, record.file), {format: this.#format});
 			await session.updateCapture(index, {file: encoded.file});
-			this.#say(`capture ${number3(index)} kept as ${encoded.file} (${megabytes(encoded.bytes)})`);
+			this.#say(`capture ${captureNumber(index)} kept as ${encoded.file} (${megabytes(encoded.bytes)})`);
 		} catch (error) {
-			this.#say(`capture ${number3(index)} stays ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
+			this.#say(`capture ${captureNumber(index)} stays ${record.file}: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
 

@@ -1,7 +1,7 @@
 import type {EngineEvent} from '../engine/engine-events.js';
 import {framesToSeconds} from '../engine/units.js';
+import {captureNumber} from '../session/session.js';
 
-const number3 = (index: number): string => String(index).padStart(3, '0');
 
 /** One line per engine event, as headless mode prints it (and the TUI shows as its last notice). */
 export const eventLine = (event: EngineEvent, sampleRate: number): string | undefined => {
@@ -9,12 +9,12 @@ export const eventLine = (event: EngineEvent, sampleRate: number): string | unde
 		case 'capture-started': {
 			const {capture} = event;
 			const preroll = framesToSeconds(capture.prerollFrames, sampleRate).toFixed(2);
-			return `capture ${number3(capture.index)} started: pre-roll ${preroll} s -> ${capture.path}`;
+			return `capture ${captureNumber(capture.index)} started: pre-roll ${preroll} s -> ${capture.path}`;
 		}
 		case 'capture-saved': {
 			const {capture} = event;
 			const dropped = capture.droppedFrames > 0 ? `, ${capture.droppedFrames} frames dropped` : '';
-			return `capture ${number3(capture.index)} saved: ${capture.duration.toFixed(2)} s (${capture.frames} frames${dropped}) -> ${capture.path}`;
+			return `capture ${captureNumber(capture.index)} saved: ${capture.duration.toFixed(2)} s (${capture.frames} frames${dropped}) -> ${capture.path}`;
 		}
 		case 'capture-refused': {
 			return `capture refused: ${event.reason}`;

@@ -1,11 +1,10 @@
 import type {Options} from '../cli/parse-options.js';
-import type {Session} from '../session/session.js';
+import {captureNumber, type Session} from '../session/session.js';
 import type {EngineConfig} from '../transcribe/engine-factory.js';
 import {lazyEngine} from '../transcribe/engine-factory.js';
 import {remoteEngineFromUrl} from '../transcribe/remote-engine.js';
 import {TranscriptionQueue, type QueueEvent} from '../transcribe/transcription-queue.js';
 
-const number3 = (index: number): string => String(index).padStart(3, '0');
 
 /** The whisper engine the options ask for: whisper.cpp here (model kept loaded), or a server by URL. */
 export const engineConfig = (options: Pick<Options, 'model' | 'engineUrl'>, onLine?: (line: string) => void): EngineConfig => ({
@@ -15,7 +14,7 @@ export const engineConfig = (options: Pick<Options, 'model' | 'engineUrl'>, onLi
 
 /** One line per transcription event worth telling (headless prints it; the TUI shows the latest). */
 export const transcriptionLine = (event: QueueEvent): string | undefined => {
-	const capture = `capture ${number3(event.index)}`;
+	const capture = `capture ${captureNumber(event.index)}`;
 	switch (event.type) {
 		case 'state': {
 			const {state} = event;
@@ -74,7 +73,7 @@ export class CaptureTranscriber {
 		try {
 			void this.#queue.enqueue(session, index);
 		} catch (error) {
-			this.#say(`capture ${number3(index)} cannot be transcribed now: ${error instanceof Error ? error.message : String(error)}`);
+			this.#say(`capture ${captureNumber(index)} cannot be transcribed now: ${error instanceof Error ? error.message : String(error)}`);
 		}
 	}
 

@@ -2,6 +2,7 @@ import {NotRunningError, sendControl} from '../control/control-client.js';
 import {controlSocketPath, type ControlCommand, type StatusReport} from '../control/control-protocol.js';
 import {framesToSeconds} from '../engine/units.js';
 import {appDirs} from '../session/paths.js';
+import {captureNumber} from '../session/session.js';
 
 export type Output = {readonly out: (line: string) => void; readonly err: (line: string) => void};
 
@@ -40,7 +41,7 @@ export const describeStatus = (status: StatusReport): string => {
 	if (capture.kind === 'recording') {
 		const elapsed = framesToSeconds(capture.frames, rate).toFixed(1);
 		const preroll = framesToSeconds(capture.prerollFrames, rate).toFixed(1);
-		lines.push(`RECORDING capture ${String(capture.index).padStart(3, '0')}: ${elapsed} s (pre-roll ${preroll} s) -> ${capture.path}`);
+		lines.push(`RECORDING capture ${captureNumber(capture.index)}: ${elapsed} s (pre-roll ${preroll} s) -> ${capture.path}`);
 	} else if (status.state === 'stopped') {
 		lines.push(`STOPPED: ${status.source.message ?? 'the audio source is gone'}`);
 	} else {
@@ -54,7 +55,7 @@ export const describeStatus = (status: StatusReport): string => {
 	);
 	if (status.lastCapture) {
 		const last = status.lastCapture;
-		lines.push(`last capture: ${String(last.index).padStart(3, '0')}, ${last.duration.toFixed(1)} s -> ${last.path}`);
+		lines.push(`last capture: ${captureNumber(last.index)}, ${last.duration.toFixed(1)} s -> ${last.path}`);
 	}
 	if (status.lastRefusal) {
 		lines.push(`last refusal: ${status.lastRefusal.reason}`);
