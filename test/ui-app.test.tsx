@@ -55,7 +55,7 @@ describe('App', () => {
 		assert.match(frame, / {3}001 {2}10:00:05 {3}0:20\.0 {2}complete/);
 		assert.match(frame, / > 003 {2}10:02:05 {3}0:22\.0 {2}complete/);
 		assert.match(frame, / global hotkey: ctrl\+alt\+space/);
-		assert.match(frame, / space capture {2}q quit {2}i inputs {2}n new session {2}↑↓ browse {2}enter transcript$/);
+		assert.match(frame, / space rec {2}q quit {2}i in {2}n new {2}↑↓ browse {2}enter text {2}s sessions$/);
 	});
 
 	test('space toggles, n starts a new session, q and Ctrl+C quit', async () => {
@@ -87,7 +87,7 @@ describe('App', () => {
 		let frame = await screen.waitForFrame(current => /TRANSCRIPT/.test(current), 'the transcript');
 		assert.match(frame, / TRANSCRIPT 002 · 10:01:05 · 0:21\.0 · done/);
 		assert.match(frame, / And so, my fellow Americans: ask not what your country can do for you\./);
-		assert.match(frame, / esc back {2}↑↓ scroll {2}space capture$/);
+		assert.match(frame, / esc back {2}↑↓ scroll {2}t transcribe again {2}space capture$/);
 		assertFits(frame, 80, 24);
 		screen.stdin.write('q');
 		frame = await screen.waitForFrame(current => !/TRANSCRIPT/.test(current), 'back to the session');

@@ -2,6 +2,7 @@ import {JackSource} from '../engine/jack-source.js';
 import type {EngineCommands, PortChoice} from '../ui/engine-store.js';
 import type {ExitPath} from './exit-path.js';
 import type {InputsViewStore} from './inputs-view-store.js';
+import {pastSessionCommands} from './past-sessions.js';
 import type {Recorder} from './recorder.js';
 
 /** What the screen's keys do, in terms of the recorder. */
@@ -20,6 +21,7 @@ export const appCommands = (
 		return source.client;
 	};
 	return {
+		...pastSessionCommands(recorder.sessionsRoot),
 		toggle() {
 			void engine.toggle();
 		},
