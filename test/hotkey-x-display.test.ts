@@ -24,7 +24,10 @@ describe('checkXDisplay', () => {
 	});
 
 	test('a display nobody serves does not answer, and this process survives asking', async () => {
-		assert.deepEqual(await checkXDisplay({env: {...process.env, DISPLAY: deadDisplay}}), {
+		// The probe is a child process; on a loaded machine it may hit its time limit first: either way
+		// the answer is "no display", and this process is still here to read it.
+		const result = await checkXDisplay({env: {...process.env, DISPLAY: deadDisplay}, timeoutMs: 20_000});
+		assert.deepEqual(result, {
 			ok: false,
 			display: deadDisplay,
 			reason: `the X display ${deadDisplay} does not answer (no X server there, or it refused the connection)`,

@@ -476,11 +476,11 @@ describe('JackClient lifetime', () => {
 			});
 			worker.once('error', reject);
 		});
-		await waitFor('the worker client to appear', () => watcher.ports({namePattern: `^${name}:`}).length === 1);
+		await waitFor('the worker client to appear', () => watcher.ports({namePattern: `^${name}:`}).length === 1, 20_000);
 		// The worker ends without disposing its client: only the env cleanup hook can close it.
 		worker.postMessage('end');
 		await exited;
-		await waitFor('the worker client to be closed', () => watcher.ports({namePattern: `^${name}:`}).length === 0);
+		await waitFor('the worker client to be closed', () => watcher.ports({namePattern: `^${name}:`}).length === 0, 20_000);
 	});
 });
 
