@@ -220,17 +220,17 @@ describe('omega13 toggle/status with no instance running', () => {
 });
 
 describe('sessions and snapshots made by the real engine', () => {
-	it('save-last 1 writes exactly the last second of the counter signal, contiguous, with no live tail', async () => {
-		const {recorder, sessionsDir, jackName} = await startRecorder({bufferSeconds: 2});
-		await waitFilled(recorder, 2);
+	it('save-last 5 writes exactly the last 5 s of the counter signal, contiguous, with no live tail', async () => {
+		const {recorder, sessionsDir, jackName} = await startRecorder({bufferSeconds: 6});
+		await waitFilled(recorder, 6);
 		const env = {...server.env, XDG_RUNTIME_DIR: recorder.runtimeDir};
-		const result = await runCli(['save-last', '1', '--jack-name', jackName], env);
+		const result = await runCli(['save-last', '5', '--jack-name', jackName], env);
 		assert.equal(result.code, 0, result.stderr);
-		assert.match(result.stdout, /capture 001 saved: 1\.00 s \(48000 frames\)/);
+		assert.match(result.stdout, /capture 001 saved: 5\.00 s \(240000 frames\)/);
 		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
 		const wav = await readWav(path.join(sessionDir, '001.wav'));
-		assert.equal(wav.frames, rate);
-		assert.equal(verifyCounter(wav.data, 2).frames, rate);
+		assert.equal(wav.frames, 5 * rate);
+		assert.equal(verifyCounter(wav.data, 2).frames, 5 * rate);
 		assert.equal(manifest.captures[0].state, 'complete');
 		assert.equal((await recorder.control('status')).status?.capture.kind, 'idle');
 

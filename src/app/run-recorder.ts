@@ -37,7 +37,8 @@ const runHeadless = async (options: Options, io: Output): Promise<number> => {
 		const {source} = recorder.engine;
 		say(
 			`omega13 ready: ${source.kind} source "${source.name}" at ${source.sampleRate} Hz, period ${source.periodFrames}, ` +
-				`inputs ${source.portNames.join(', ')}; keeping ${options.bufferSeconds} s`,
+				`inputs ${source.portNames.join(', ')}; keeping ${options.bufferSeconds} s ` +
+				`(${((options.bufferSeconds * source.sampleRate * source.channels * Float32Array.BYTES_PER_ELEMENT) / 1e6).toFixed(1)} MB)`,
 		);
 		say(`sessions in ${recorder.sessionsRoot}; trigger with \`omega13 toggle\` (control socket ${recorder.socketPath})`);
 		void recorder.startHotkey().then(say);
