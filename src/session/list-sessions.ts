@@ -1,6 +1,7 @@
-import {readdir, readFile} from 'node:fs/promises';
+import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {Seconds} from '../engine/units.js';
+import {sessionDirs} from './session-dirs.js';
 import {manifestFile, parseManifest} from './session-manifest.js';
 
 /** A line of the session browser. */
@@ -17,43 +18,28 @@ export type SessionSummary = {
 
 /** The sessions under `rootDir` (directories holding `session.json`), oldest first. Cheap: reads manifests only. */
 export const listSessions = async (rootDir: string): Promise<SessionSummary[]> => {
-	if (typeof rootDir !== 'string' || rootDir.length === 0) {
-		throw new TypeError('listSessions: rootDir must be a non-empty string');
-	}
-	let entries;
-	try {
-		entries = await readdir(rootDir, {withFileTypes: true});
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			return [];
-		}
-		throw error;
-	}
 	const summaries = await Promise.all(
-		entries
-			.filter((entry) => entry.isDirectory())
-			.map(async (entry): Promise<SessionSummary | undefined> => {
-				const dir = path.join(rootDir, entry.name);
-				const manifestPath = path.join(dir, manifestFile);
-				let text: string;
-				try {
-					text = await readFile(manifestPath, 'utf8');
-				} catch {
-					return undefined;
-				}
-				try {
-					const manifest = parseManifest(text, manifestPath);
-					return {
-						id: manifest.id,
-						dir,
-						createdAt: manifest.createdAt,
-						captures: manifest.captures.length,
-						totalSeconds: manifest.captures.reduce((sum, capture) => sum + capture.durationSeconds, 0),
-					};
-				} catch (error) {
-					return {id: entry.name, dir, createdAt: '', captures: 0, totalSeconds: 0, error: (error as Error).message};
-				}
-			}),
+		(await sessionDirs(rootDir, 'listSessions')).map(async ({name, dir}): Promise<SessionSummary | undefined> => {
+			const manifestPath = path.join(dir, manifestFile);
+			let text: string;
+			try {
+				text = await readFile(manifestPath, 'utf8');
+			} catch {
+				return undefined;
+			}
+			try {
+				const manifest = parseManifest(text, manifestPath);
+				return {
+					id: manifest.id,
+					dir,
+					createdAt: manifest.createdAt,
+					captures: manifest.captures.length,
+					totalSeconds: manifest.captures.reduce((sum, capture) => sum + capture.durationSeconds, 0),
+				};
+			} catch (error) {
+				return {id: name, dir, createdAt: '', captures: 0, totalSeconds: 0, error: (error as Error).message};
+			}
+		}),
 	);
 	// Unreadable ones go last; ties (and two unreadable ones) by name, which is the local creation time.
 	const time = (summary: SessionSummary): number => (summary.createdAt === '' ? Number.POSITIVE_INFINITY : Date.parse(summary.createdAt));

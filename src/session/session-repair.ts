@@ -14,6 +14,7 @@ import {
 } from './session-manifest.js';
 import {readWavInfo, type WavInfo} from './wav-reader.js';
 import {repairWav} from './wav-repair.js';
+import {sessionDirs} from './session-dirs.js';
 
 export const RepairAction = {
 	/** A capture left in `recording` (the process died) or with stale header sizes was repaired. */
@@ -50,24 +51,9 @@ export type RepairReport = {
  * live omega13 has open are skipped.
  */
 export const repairSessions = async (rootDir: string): Promise<RepairReport[]> => {
-	if (typeof rootDir !== 'string' || rootDir.length === 0) {
-		throw new TypeError('repairSessions: rootDir must be a non-empty string');
-	}
-	let entries;
-	try {
-		entries = await readdir(rootDir, {withFileTypes: true});
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			return [];
-		}
-		throw error;
-	}
 	const reports: RepairReport[] = [];
-	for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-		if (!entry.isDirectory()) {
-			continue;
-		}
-		const dir = path.join(rootDir, entry.name);
+	for (const entry of await sessionDirs(rootDir, 'repairSessions')) {
+		const {dir} = entry;
 		try {
 			reports.push(...(await repairSession(dir)));
 		} catch (error) {
