@@ -458,7 +458,8 @@ describe('JackClient lifetime', () => {
 		const worker = new Worker(
 			`const {createRequire} = require('node:module');
 			const addon = createRequire(${JSON.stringify(path.join(root, 'package.json'))})('./build/Release/omega13_jack.node');
-			new addon.JackClient(${JSON.stringify(name)}, 1, 0, ${JSON.stringify(server.name)}, 1);
+			// Held globally: an unreferenced client may be collected, and its finalizer would close it first.
+			globalThis.client = new addon.JackClient(${JSON.stringify(name)}, 1, 0, ${JSON.stringify(server.name)}, 1);
 			const {parentPort} = require('node:worker_threads');
 			parentPort.once('message', () => parentPort.close());
 			parentPort.postMessage('open');`,
