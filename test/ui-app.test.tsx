@@ -5,7 +5,7 @@ import {App, type AppProps} from '../src/ui/app.js';
 import type {SessionView} from '../src/ui/session-view.js';
 import {createValueStore} from '../src/ui/value-store.js';
 import {keys, renderInTerminal, type TerminalRender} from './helpers/ink-terminal.js';
-import {inputs, level, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';
+import {assertFits, selectedLine, inputs, level, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';
 
 process.env['TZ'] = 'UTC';
 
@@ -31,15 +31,6 @@ const setup = (options: {columns?: number; rows?: number; engine?: EngineSnapsho
 	return {engine, sessionStore, inputsStore, status, commands, screen};
 };
 
-const assertFits = (frame: string, columns: number, rows: number): void => {
-	const lines = frame.split('\n');
-	assert.ok(lines.length <= rows - 1, `${lines.length} lines fit ${rows} rows (one kept free):\n${frame}`);
-	for (const line of lines) {
-		assert.ok([...line].length <= columns, `"${line}" (${[...line].length}) fits ${columns} columns`);
-	}
-};
-
-const selectedLine = (frame: string): string | undefined => frame.split('\n').find(line => line.startsWith(' > '));
 
 describe('App', () => {
 	test('at 80x24: state, pre-roll, a meter per channel, input, session, hotkey, keys; within 23 rows', () => {

@@ -15,7 +15,7 @@ import type {SessionView} from '../src/ui/session-view.js';
 import {createValueStore} from '../src/ui/value-store.js';
 import {keys, renderInTerminal, type TerminalRender} from './helpers/ink-terminal.js';
 import {recordSession} from './helpers/recorded-sessions.js';
-import {inputs, pastSessionReads, pastSessions, pastSessionView, pastSummary, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';
+import {assertFits, selectedLine, inputs, pastSessionReads, pastSessions, pastSessionView, pastSummary, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';
 
 process.env['TZ'] = 'UTC';
 
@@ -39,15 +39,6 @@ const setup = (options: {columns?: number; rows?: number; commands?: Partial<Eng
 	return {engine, commands, reads: reads.reads, screen};
 };
 
-const assertFits = (frame: string, columns: number, rows: number): void => {
-	const lines = frame.split('\n');
-	assert.ok(lines.length <= rows - 1, `${lines.length} lines fit ${rows} rows (one kept free):\n${frame}`);
-	for (const line of lines) {
-		assert.ok([...line].length <= columns, `"${line}" (${[...line].length}) fits ${columns} columns`);
-	}
-};
-
-const selectedLine = (frame: string): string | undefined => frame.split('\n').find(line => line.startsWith(' > '));
 const helpLine = (frame: string): string => frame.split('\n').at(-1) ?? '';
 
 /** Opens the list and waits for it to be read. */

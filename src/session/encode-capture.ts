@@ -7,6 +7,7 @@ import type {Frames, Hertz} from '../engine/units.js';
 import {bytesPerSample, decodeSamples, encodeSamples, type SampleFormat} from './sample-format.js';
 import {syncDirectory} from './sync-directory.js';
 import {readWavInfo, type WavInfo} from './wav-reader.js';
+import {CodedError} from '../util/coded-error.js';
 
 /** The encoded formats (WAV is what captures are recorded as). */
 export const EncodeFormat = {
@@ -71,14 +72,8 @@ export const EncodeErrorCode = {
 export type EncodeErrorCode = (typeof EncodeErrorCode)[keyof typeof EncodeErrorCode];
 
 /** Encoding failed; the WAV is always left in place. */
-export class EncodeError extends Error {
+export class EncodeError extends CodedError<EncodeErrorCode> {
 	override readonly name = 'EncodeError';
-	readonly code: EncodeErrorCode;
-
-	constructor(code: EncodeErrorCode, message: string, options?: {cause?: unknown}) {
-		super(message, options);
-		this.code = code;
-	}
 }
 
 /** Frames read per step: about 1.4 MB of 24-bit stereo output at a time. */

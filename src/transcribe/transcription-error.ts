@@ -1,3 +1,4 @@
+import {CodedError} from '../util/coded-error.js';
 /** Why a transcription failed, as a code for programs; the message is the reason for a person. */
 export const TranscriptionErrorCode = {
 	/** No model file where one was asked for. */
@@ -20,14 +21,8 @@ export const TranscriptionErrorCode = {
 } as const;
 export type TranscriptionErrorCode = (typeof TranscriptionErrorCode)[keyof typeof TranscriptionErrorCode];
 
-export class TranscriptionError extends Error {
+export class TranscriptionError extends CodedError<TranscriptionErrorCode> {
 	override readonly name = 'TranscriptionError';
-	readonly code: TranscriptionErrorCode;
-
-	constructor(code: TranscriptionErrorCode, message: string, options?: {cause?: unknown}) {
-		super(message, options);
-		this.code = code;
-	}
 }
 
 /** The reason to show for any error: a `TranscriptionError`'s message, or the error's message. */

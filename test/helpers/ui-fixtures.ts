@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type {EngineCommands} from '../../src/ui/engine-store.js';
 import type {ChannelLevel, EngineSnapshot} from '../../src/engine/engine-snapshot.js';
 import type {InputsView} from '../../src/ui/inputs-view.js';
@@ -115,3 +116,15 @@ export const pastSessionReads = (
 		},
 	};
 };
+
+/** Every line of a frame fits the terminal, with one row kept free (Ink scrolls otherwise). */
+export const assertFits = (frame: string, columns: number, rows: number): void => {
+	const lines = frame.split('\n');
+	assert.ok(lines.length <= rows - 1, `${lines.length} lines fit ${rows} rows (one kept free):\n${frame}`);
+	for (const line of lines) {
+		assert.ok([...line].length <= columns, `"${line}" (${[...line].length}) fits ${columns} columns`);
+	}
+};
+
+/** The session panel's selected row (`' > 003 ...'`). */
+export const selectedLine = (frame: string): string | undefined => frame.split('\n').find(line => line.startsWith(' > '));
