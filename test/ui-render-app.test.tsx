@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {noTerminalMessage, renderApp} from '../src/ui/render-app.js';
+import {loadTerminalUi} from '../src/ui/load-terminal-ui.js';
+import {noTerminalMessage} from '../src/ui/no-terminal-message.js';
 import {createValueStore} from '../src/ui/value-store.js';
-import {FakeTerminalIn, FakeTerminalOut, keys, waitForFrame} from './helpers/ink-terminal.js';
 import {recordingCommands, session, snapshot} from './helpers/ui-fixtures.js';
+
+// Loaded the way the app loads them, so the test draws under CI=true as the app does (Ink must not be
+// imported before `loadTerminalUi`, hence the helpers that import Ink come after it).
+const {renderApp} = await loadTerminalUi();
+const {FakeTerminalIn, FakeTerminalOut, keys, waitForFrame} = await import('./helpers/ink-terminal.js');
 
 const props = () => ({
 	engine: createValueStore(snapshot()),

@@ -1,6 +1,8 @@
 import type {Output} from '../cli/control-command.js';
 import type {Options} from '../cli/parse-options.js';
 import type {UiStatus} from '../ui/ui-status.js';
+import {loadTerminalUi} from '../ui/load-terminal-ui.js';
+import {noTerminalMessage} from '../ui/no-terminal-message.js';
 import {createValueStore} from '../ui/value-store.js';
 import {appCommands} from './app-commands.js';
 import {ExitPath} from './exit-path.js';
@@ -48,13 +50,12 @@ const runHeadless = async (options: Options, io: Output): Promise<number> => {
 };
 
 const runTui = async (options: Options, io: Output): Promise<number> => {
-	const {noTerminalMessage} = await import('../ui/render-app.js').catch(() => ({noTerminalMessage: undefined}));
 	for (const [stream, name] of [
 		[process.stdin, 'stdin'],
 		[process.stdout, 'stdout'],
 	] as const) {
 		if (!stream.isTTY) {
-			io.err(noTerminalMessage?.(name) ?? `omega13: ${name} is not a terminal; run \`omega13 --headless\``);
+			io.err(noTerminalMessage(name));
 			return 1;
 		}
 	}
@@ -79,7 +80,7 @@ const runTui = async (options: Options, io: Output): Promise<number> => {
 	exitPath.add('inputs view', () => {
 		inputs.dispose();
 	});
-	const {renderApp} = await import('../ui/render-app.js');
+	const {renderApp} = await loadTerminalUi();
 	const app = renderApp({
 		engine: recorder.engine,
 		commands: appCommands(recorder, inputs, exitPath, say),

@@ -1,5 +1,6 @@
 import {render} from 'ink';
 import {App, type AppProps} from './app.js';
+import {noTerminalMessage} from './no-terminal-message.js';
 
 export type RenderAppOptions = AppProps & {
 	/** @default process.stdin */
@@ -19,9 +20,6 @@ export type RenderedApp = {
 };
 
 export type RenderAppResult = RenderedApp | {readonly ok: false; readonly error: string};
-
-export const noTerminalMessage = (what: 'stdin' | 'stdout'): string =>
-	`omega13: the terminal UI needs a terminal, but ${what} is not one; run \`omega13 --headless\` for services, scripts and pipes`;
 
 /**
  * Puts the TUI on the terminal. Without a terminal it renders nothing and returns the error for the CLI
