@@ -6,6 +6,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {readWav} from '../src/session/wav-reader.js';
+import {planLayout} from '../src/ui/layout.js';
 import {verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {cliPath, runCli} from './helpers/recorder-process.js';
@@ -104,6 +105,54 @@ describe('the terminal UI in a real terminal', () => {
 		await terminal.waitFor(/001 .* complete/);
 		await terminal.keys('C-c');
 		assert.match(await terminal.waitFor(/EXIT=\d+/), /EXIT=0/);
+	});
+
+	it('paints the meters in place at the signal level, lets them fall when it stops, and keeps them in place across a resize', async t => {
+		const jackName = `tuimeter${process.pid}`;
+		const runtime = await fs.mkdtemp(path.join(root, 'rt-'));
+		// A 1 kHz sine at half of full scale: its peak reads -6.0 dBFS.
+		const tone = path.join(runtime, 'tone.wav');
+		await run('sox', ['-n', '-r', '48000', '-c', '1', '-b', '32', '-e', 'floating-point', tone, 'synth', '1', 'sine', '1000', 'vol', '0.5']);
+		const terminal = await TmuxTerminal.start(`${appCommand(jackName, path.join(root, 'meters'))} --hotkey off`, {env: baseEnv(runtime)});
+		t.after(async () => terminal.dispose());
+		await terminal.waitFor(/IDLE/);
+		const player = await startSignalPlayer({server, signal: `wav:${tone}`, channels: 1, to: [`${jackName}:in_1`]});
+		t.after(async () => {
+			await player.stop();
+		});
+		const meterLines = (screen: string): string[] => screen.split('\n').filter(line => /^ in_\d +\[/.test(line));
+		/** The screen is the app's, drawn for this size: banner on top, meters where the layout puts them, keys last. */
+		const assertScreen = (screen: string, columns: number, rows: number): void => {
+			const layout = planLayout(columns, rows, 2);
+			const lines = screen.split('\n');
+			assert.match(lines[0]!, /^╭─+╮$/, screen);
+			assert.match(lines[layout.meterTop]!, /^ in_1 +\[/, screen);
+			assert.match(lines[layout.meterTop + 1]!, /^ in_2 +\[/, screen);
+			assert.equal(meterLines(screen).length, 2, `one row per meter, no stray copies:\n${screen}`);
+			assert.match(lines[layout.frameRows - 1]!, /^ space rec/, screen);
+			for (const line of lines) {
+				assert.ok([...line].length <= columns, `a line wider than ${columns} columns:\n${screen}`);
+			}
+			for (const meter of meterLines(screen)) {
+				assert.equal(/\[([^\]]*)\]/.exec(meter)![1]!.length, layout.meterCells, screen);
+			}
+		};
+		const playing = await terminal.waitFor(/ in_1 +\[.*\] +-6\.0 dB\n in_2 +\[░+\] +-inf dB/);
+		assertScreen(playing, 80, 24);
+
+		await player.stop();
+		// The peak hold falls at 20 dB/s once its 1.5 s are over: only moving meters get there.
+		const fallen = await terminal.waitFor(/ in_1 +\[░+\] +-inf dB/);
+		assertScreen(fallen, 80, 24);
+
+		await terminal.resize(60, 20);
+		const narrow = await terminal.waitFor(/^ in_1 +\[░{34}\]/m);
+		assertScreen(narrow, 60, 20);
+		const again = await startSignalPlayer({server, signal: `wav:${tone}`, channels: 1, to: [`${jackName}:in_1`]});
+		t.after(async () => {
+			await again.stop();
+		});
+		assertScreen(await terminal.waitFor(/ in_1 +\[.*\] +-6\.0 dB/), 60, 20);
 	});
 
 	it('finishes the open capture and exits when its terminal goes away', async () => {

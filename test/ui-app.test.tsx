@@ -137,7 +137,7 @@ describe('App', () => {
 		sessionStore.set({...four, captures: four.captures.map(capture => (capture.index === 4 ? {...capture, state: 'recording', durationSeconds: 0} : capture))});
 		engine.set(recording);
 		const frame = await screen.waitForFrame(current => /RECORDING/.test(current), 'recording');
-		assert.match(selectedLine(frame)!, /^ > 004 {2}10:03:05 {3}0:30\.5 {2}recording/);
+		assert.match(selectedLine(frame)!, /^ > 004 {2}10:03:05 {5}0:30 {2}recording/);
 	});
 
 	test('meter updates re-render the meters, not the app', async () => {

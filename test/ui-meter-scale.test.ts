@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {formatDb, formatDuration, formatSeconds, tildify, truncate, truncateStart} from '../src/ui/format.js';
+import {formatDb, formatDuration, formatElapsed, formatSeconds, tildify, truncate, truncateStart} from '../src/ui/format.js';
 import {dbToCells, dbToFraction, meterBar, scaleLine} from '../src/ui/meter-scale.js';
 
 describe('meter scale', () => {
@@ -72,6 +72,11 @@ describe('formatting', () => {
 		assert.equal(formatDuration(3723.4), '1:02:03');
 		assert.equal(formatDuration(-1), '0:00.0');
 		assert.equal(formatDuration(Number.NaN), '0:00.0');
+		assert.equal(formatElapsed(0), '0:00');
+		assert.equal(formatElapsed(42.99), '0:42');
+		assert.equal(formatElapsed(65.5), '1:05');
+		assert.equal(formatElapsed(3723.4), '1:02:03');
+		assert.equal(formatElapsed(Number.NaN), '0:00');
 	});
 
 	test('seconds and truncation', () => {

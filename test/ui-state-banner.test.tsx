@@ -39,7 +39,7 @@ describe('describeState', () => {
 		assert.deepEqual(describeState(recording(), testNow), {
 			kind: 'recording',
 			label: 'RECORDING',
-			summary: '0:55.2',
+			summary: '0:55',
 			detail: 'capture 004 · started with 13.0 s of pre-roll · space stops it',
 		});
 		const onDemo = describeState(recording({source: {...demo, kind: 'demo', name: 'demo'}}), testNow);
@@ -90,7 +90,7 @@ describe('StateBanner', () => {
 		const lines = lastFrame()!.split('\n');
 		assert.equal(lines.length, 4);
 		assert.match(lines[0]!, /^╭─+╮$/);
-		assert.match(lines[1]!, /^│ {2}● RECORDING {3}0:55\.2 +│$/);
+		assert.match(lines[1]!, /^│ {2}● RECORDING {3}0:55 +│$/);
 		assert.match(lines[2]!, /^│ capture 004 · started with 13\.0 s of pre-roll · space stops it +│$/);
 		for (const line of lines) {
 			assert.equal(line.length, 80);
@@ -130,7 +130,7 @@ describe('EngineBanner', () => {
 		assert.match(lastFrame()!, /IDLE/);
 		engine.set(recording());
 		await new Promise(resolve => setImmediate(resolve));
-		assert.match(lastFrame()!, /● RECORDING {3}0:55\.2/);
+		assert.match(lastFrame()!, /● RECORDING {3}0:55/);
 		engine.set(snapshot({source: {...demo, status: 'stopped', message: 'server gone'}}));
 		await new Promise(resolve => setImmediate(resolve));
 		assert.match(lastFrame()!, /NO JACK SERVER {3}server gone/);

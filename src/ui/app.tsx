@@ -2,7 +2,7 @@ import {Box} from 'ink';
 import {useMemo, useState} from 'react';
 import type {EpochMs} from '../engine/units.js';
 import type {EngineCommands, EngineStore} from './engine-store.js';
-import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel} from './engine-views.js';
+import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel, PaintedMeters} from './engine-views.js';
 import {HelpLine} from './help-line.js';
 import {mainHelp, pastSessionsHelp, pickerHelp, transcriptHelp} from './help-text.js';
 import type {InputsStore} from './inputs-view.js';
@@ -31,6 +31,8 @@ export type AppProps = {
 	/** The clock for peak-hold decay and how long BLOCKED stays up. @default Date.now */
 	readonly clock?: () => EpochMs;
 	readonly stateOptions?: StateViewOptions;
+	/** A MeterPainter draws the meter rows, so they need not re-render with every level. @default false */
+	readonly paintedMeters?: boolean;
 };
 
 type Mode = 'main' | 'picker' | 'transcript';
@@ -44,7 +46,7 @@ const noInputs = createValueStore(undefined);
  * picker or the past-sessions browser in its place), the status and the keys. It reads no meter data
  * itself: the parts subscribe to what they show.
  */
-export const App = ({engine, commands, session, inputs, status, clock = Date.now, stateOptions}: AppProps) => {
+export const App = ({engine, commands, session, inputs, status, clock = Date.now, stateOptions, paintedMeters = false}: AppProps) => {
 	const size = useTerminalSize();
 	const channels = useStoreSelector(engine, snapshot => snapshot.levels.length);
 	const layout = useMemo(() => planLayout(size.columns, size.rows, channels), [size, channels]);
@@ -68,10 +70,14 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	useAppKeys({commands, mainKeys: onMain, onOpenInputs: () => setMode('picker'), selectedCapture});
 
 	return (
-		<Box flexDirection="column" width={layout.columns}>
+		<Box flexDirection="column" width={layout.columns} height={layout.frameRows}>
 			<EngineBanner engine={engine} layout={layout} clock={clock} options={stateOptions} />
 			<EnginePreroll engine={engine} layout={layout} />
-			<EngineMeters engine={engine} layout={layout} clock={clock} />
+			{paintedMeters ? (
+				<PaintedMeters engine={engine} layout={layout} clock={clock} />
+			) : (
+				<EngineMeters engine={engine} layout={layout} clock={clock} />
+			)}
 			{past.level !== 'closed' ? (
 				<PastSessionsScreen state={past} rows={layout.paneRows} columns={layout.columns} liveDir={sessionView.dir} />
 			) : browser.open ? (
@@ -91,6 +97,8 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 				columns={layout.columns}
 				onClose={() => setMode('main')}
 			/>
+			{/* The rows the panels leave go here, so the keys stay on the last row and the screen keeps its height. */}
+			<Box flexGrow={1} />
 			{layout.statusLine ? <StatusLine status={statusView} columns={layout.columns} /> : null}
 			<HelpLine items={past.level === 'closed' ? helpFor[mode] : pastSessionsHelp[past.level]} columns={layout.columns} />
 		</Box>

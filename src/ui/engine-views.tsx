@@ -1,10 +1,11 @@
-import type {ChannelLevel} from '../engine/engine-snapshot.js';
+import type {ChannelLevel, EngineSnapshot} from '../engine/engine-snapshot.js';
 import type {EpochMs} from '../engine/units.js';
 import type {EngineStore} from './engine-store.js';
 import {InputsPanel} from './inputs-panel.js';
 import type {InputsView} from './inputs-view.js';
 import type {ScreenLayout} from './layout.js';
 import {LevelMeters} from './level-meters.js';
+import {shownLevels} from './meter-row.js';
 import {PrerollGauge} from './preroll-gauge.js';
 import {SessionPanel} from './session-panel.js';
 import type {SessionView} from './session-view.js';
@@ -14,7 +15,7 @@ import {shallowEqual, useStoreSelector} from './use-store-selector.js';
 
 /*
  * Each part of the screen reads only what it shows from the engine store, so the 20 fps meter updates
- * re-render the meters, not the app.
+ * re-render the meters, not the app (or, when the meters are painted, nothing).
  */
 
 type EngineViewProps = {readonly engine: EngineStore; readonly layout: ScreenLayout};
@@ -25,21 +26,31 @@ export const EngineBanner = ({engine, layout, clock, options}: EngineViewProps &
 };
 
 export const EnginePreroll = ({engine, layout}: EngineViewProps) => {
-	const filled = useStoreSelector(engine, snapshot => snapshot.bufferFilledSeconds);
+	// In tenths, as shown: a redraw for a change nobody can see costs a whole frame.
+	const filled = useStoreSelector(engine, snapshot => Math.floor(snapshot.bufferFilledSeconds * 10) / 10);
 	const total = useStoreSelector(engine, snapshot => snapshot.bufferSeconds);
 	return <PrerollGauge filled={filled} total={total} layout={layout} />;
 };
 
-const silent = (levels: readonly ChannelLevel[]): readonly ChannelLevel[] =>
-	levels.map(level => ({...level, peak: Number.NEGATIVE_INFINITY, rms: Number.NEGATIVE_INFINITY, clipped: false}));
-
 const sameSilence = (a: readonly ChannelLevel[], b: readonly ChannelLevel[]): boolean =>
 	a === b || (a.length === b.length && a.every((level, i) => level.port === b[i]!.port && level.peak === b[i]!.peak && level.clipped === b[i]!.clipped));
 
-export const EngineMeters = ({engine, layout, clock}: EngineViewProps & {readonly clock: () => EpochMs}) => {
-	// A stopped source's last levels would stand still on screen as if live: show silence instead.
-	const levels = useStoreSelector(engine, snapshot => (snapshot.source.status === 'stopped' ? silent(snapshot.levels) : snapshot.levels), sameSilence);
+type MetersProps = EngineViewProps & {readonly clock: () => EpochMs};
+
+export const EngineMeters = ({engine, layout, clock}: MetersProps) => {
+	const levels = useStoreSelector(engine, shownLevels, sameSilence);
 	return <LevelMeters levels={levels} layout={layout} now={clock()} />;
+};
+
+const portsOf = (snapshot: EngineSnapshot): string => snapshot.levels.map(level => level.port).join('\n');
+
+/**
+ * The meters when the MeterPainter keeps them moving: this re-renders only when the ports change. When Ink
+ * draws the screen for another reason it shows the levels of that moment, and the painter paints over them.
+ */
+export const PaintedMeters = ({engine, layout, clock}: MetersProps) => {
+	useStoreSelector(engine, portsOf);
+	return <LevelMeters levels={shownLevels(engine.getSnapshot())} layout={layout} now={clock()} />;
 };
 
 export const EngineInputs = ({engine, layout, inputs}: EngineViewProps & {readonly inputs: InputsView | undefined}) => {
@@ -62,7 +73,7 @@ export const LiveSessionPanel = ({
 		engine,
 		snapshot =>
 			snapshot.capture.kind === 'recording'
-				? {index: snapshot.capture.index, seconds: Math.floor((snapshot.capture.frames / snapshot.source.sampleRate) * 10) / 10}
+				? {index: snapshot.capture.index, seconds: Math.floor(snapshot.capture.frames / snapshot.source.sampleRate)}
 				: undefined,
 		shallowEqual,
 	);

@@ -4,7 +4,7 @@ import type {SourceKind} from '../engine/audio-source.js';
 import type {Hertz} from '../engine/units.js';
 import {truncate} from './format.js';
 import type {InputsView} from './inputs-view.js';
-import {shortPortName} from './level-meters.js';
+import {shortPortName} from './port-name.js';
 
 export type InputsPanelProps = {
 	readonly source: {readonly kind: SourceKind; readonly name: string; readonly sampleRate: Hertz};

@@ -5,6 +5,14 @@
  */
 export type ScreenLayout = {
 	readonly columns: number;
+	/**
+	 * The screen's height: one row less than the terminal's, so Ink redraws in place. Always this tall
+	 * (the session panel takes what is left), which puts the top of the screen on the terminal's first
+	 * row: the meter painter relies on that.
+	 */
+	readonly frameRows: number;
+	/** The screen row (from 0) of the first meter: under the banner and the pre-roll line. */
+	readonly meterTop: number;
 	/** Width of labels in front of the bars (`pre-roll`, `in_1`). */
 	readonly labelWidth: number;
 	/** Cells in a meter bar (and the pre-roll bar). */
@@ -63,6 +71,9 @@ export const planLayout = (columns: number, rows: number, channels: number): Scr
 	const paneRows = sessionRows + 2;
 	return {
 		columns: width,
+		frameRows: available,
+		// Banner: two lines, inside a border when there is room; then the pre-roll line.
+		meterTop: (bannerBorder ? 4 : 2) + 1,
 		labelWidth,
 		meterCells,
 		meterNumbers,

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {truncate} from './format.js';
 import type {InputsView} from './inputs-view.js';
-import {shortPortName} from './level-meters.js';
+import {shortPortName} from './port-name.js';
 import type {PortPickerState} from './port-picker-state.js';
 import {visibleWindow} from './session-selection.js';
 

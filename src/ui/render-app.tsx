@@ -1,6 +1,9 @@
 import {render} from 'ink';
 import {App, type AppProps} from './app.js';
+import {MeterPainter} from './meter-painter.js';
 import {noTerminalMessage} from './no-terminal-message.js';
+import {observedStream} from './observed-stream.js';
+import {fallbackSize} from './use-terminal-size.js';
 
 export type RenderAppOptions = AppProps & {
 	/** @default process.stdin */
@@ -9,6 +12,8 @@ export type RenderAppOptions = AppProps & {
 	readonly stdout?: NodeJS.WriteStream;
 	/** @default process.stderr */
 	readonly stderr?: NodeJS.WriteStream;
+	/** Draw the meter rows directly (MeterPainter) instead of redrawing the screen for each level. @default true */
+	readonly paintMeters?: boolean;
 };
 
 export type RenderedApp = {
@@ -28,16 +33,24 @@ export type RenderAppResult = RenderedApp | {readonly ok: false; readonly error:
  * path; the app calls `dispose` when it is done.
  */
 export const renderApp = (options: RenderAppOptions): RenderAppResult => {
-	const {stdin = process.stdin, stdout = process.stdout, stderr = process.stderr, ...props} = options;
+	const {stdin = process.stdin, stdout = process.stdout, stderr = process.stderr, paintMeters = true, ...props} = options;
 	if (!stdin.isTTY) {
 		return {ok: false, error: noTerminalMessage('stdin')};
 	}
 	if (!stdout.isTTY) {
 		return {ok: false, error: noTerminalMessage('stdout')};
 	}
-	const instance = render(<App {...props} />, {
+	const painter = paintMeters
+		? new MeterPainter({
+				engine: props.engine,
+				write: text => stdout.write(text),
+				size: () => ({columns: stdout.columns || fallbackSize.columns, rows: stdout.rows || fallbackSize.rows}),
+				clock: props.clock,
+			})
+		: undefined;
+	const instance = render(<App {...props} paintedMeters={painter !== undefined} />, {
 		stdin,
-		stdout,
+		stdout: painter ? observedStream(stdout, text => painter.inkWrote(text)) : stdout,
 		stderr,
 		exitOnCtrlC: false,
 		// Ink 6.8's incremental mode left stale copies of lines in tmux when the frame's height changed
@@ -57,6 +70,7 @@ export const renderApp = (options: RenderAppOptions): RenderAppResult => {
 				return;
 			}
 			disposed = true;
+			painter?.dispose();
 			instance.unmount();
 			instance.cleanup();
 		},

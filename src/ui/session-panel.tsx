@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Seconds} from '../engine/units.js';
-import {formatClock, formatDuration, formatIndex, tildify, truncate, truncateStart} from './format.js';
+import {formatClock, formatDuration, formatElapsed, formatIndex, tildify, truncate, truncateStart} from './format.js';
 import {visibleWindow} from './session-selection.js';
 import type {CaptureView, SessionView, TranscriptView} from './session-view.js';
 
@@ -41,7 +41,7 @@ export const SessionPanel = ({session, selected, rows, columns, live, readOnly =
 						capture={capture}
 						selected={row === selected}
 						columns={columns}
-						seconds={isLive ? live.seconds : capture.durationSeconds}
+						length={isLive ? formatElapsed(live.seconds) : formatDuration(capture.durationSeconds)}
 						state={isLive ? 'recording' : capture.state}
 					/>
 				);
@@ -54,12 +54,13 @@ type CaptureRowProps = {
 	readonly capture: CaptureView;
 	readonly selected: boolean;
 	readonly columns: number;
-	readonly seconds: Seconds;
+	/** `0:42.1`, or the running clock `0:42` of the capture being recorded. */
+	readonly length: string;
 	readonly state: string;
 };
 
-const CaptureRow = ({capture, selected, columns, seconds, state}: CaptureRowProps) => {
-	const fixed = `${selected ? ' >' : '  '} ${formatIndex(capture.index)}  ${formatClock(capture.startedAt)}  ${formatDuration(seconds).padStart(7)}  ${state.padEnd(9)}`;
+const CaptureRow = ({capture, selected, columns, length, state}: CaptureRowProps) => {
+	const fixed = `${selected ? ' >' : '  '} ${formatIndex(capture.index)}  ${formatClock(capture.startedAt)}  ${length.padStart(7)}  ${state.padEnd(9)}`;
 	const room = columns - [...fixed].length - 2;
 	const transcript = room > 0 ? truncate(transcriptCell(capture.transcript), room) : '';
 	return (

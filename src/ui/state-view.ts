@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
 import type {EpochMs} from '../engine/units.js';
-import {formatDuration, formatIndex, formatSeconds} from './format.js';
+import {formatElapsed, formatIndex, formatSeconds} from './format.js';
 
 /** What the state banner shows. Pure: derived from a snapshot and the clock. */
 export const StateKind = {
@@ -45,7 +45,7 @@ export const describeState = (snapshot: EngineSnapshot, now: EpochMs, options: S
 		return {
 			kind: StateKind.recording,
 			label: 'RECORDING',
-			summary: formatDuration(capture.frames / source.sampleRate),
+			summary: formatElapsed(capture.frames / source.sampleRate),
 			detail: `capture ${formatIndex(capture.index)} · started with ${preroll.toFixed(1)} s of pre-roll · space stops it${sourceNote}`,
 		};
 	}

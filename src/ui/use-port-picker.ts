@@ -2,7 +2,7 @@ import {useEffect, useRef} from 'react';
 import type {SourceKind} from '../engine/audio-source.js';
 import type {EngineCommands} from './engine-store.js';
 import type {InputsView} from './inputs-view.js';
-import {shortPortName} from './level-meters.js';
+import {shortPortName} from './port-name.js';
 import {initialPortPicker, portPickerReducer, type PortPickerState} from './port-picker-state.js';
 import {useKeys} from './use-keys.js';
 import {useSyncReducer} from './use-sync-reducer.js';

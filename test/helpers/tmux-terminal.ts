@@ -33,6 +33,11 @@ export class TmuxTerminal {
 		await run('tmux', ['-L', this.#socket, 'send-keys', ...keys]);
 	}
 
+	/** Resizes the terminal, as a user dragging its window would (the app gets SIGWINCH). */
+	async resize(columns: number, rows: number): Promise<void> {
+		await run('tmux', ['-L', this.#socket, 'resize-window', '-x', String(columns), '-y', String(rows)]);
+	}
+
 	/** Waits until the screen matches `pattern`; the error shows the last screen. */
 	async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
