@@ -12,7 +12,10 @@ export type RenderAppOptions = AppProps & {
 	readonly stdout?: NodeJS.WriteStream;
 	/** @default process.stderr */
 	readonly stderr?: NodeJS.WriteStream;
-	/** Draw the meter rows directly (MeterPainter) instead of redrawing the screen for each level. @default true */
+	/**
+	 * Draw the meter rows directly (MeterPainter) instead of redrawing the screen for each level.
+	 * @default true, but for Ink's screen-reader mode (`INK_SCREEN_READER=true`), which draws plain text
+	 */
 	readonly paintMeters?: boolean;
 };
 
@@ -33,7 +36,7 @@ export type RenderAppResult = RenderedApp | {readonly ok: false; readonly error:
  * path; the app calls `dispose` when it is done.
  */
 export const renderApp = (options: RenderAppOptions): RenderAppResult => {
-	const {stdin = process.stdin, stdout = process.stdout, stderr = process.stderr, paintMeters = true, ...props} = options;
+	const {stdin = process.stdin, stdout = process.stdout, stderr = process.stderr, paintMeters = process.env['INK_SCREEN_READER'] !== 'true', ...props} = options;
 	if (!stdin.isTTY) {
 		return {ok: false, error: noTerminalMessage('stdin')};
 	}
