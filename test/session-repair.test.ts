@@ -192,6 +192,42 @@ describe('repairSessions', () => {
 		await opened.dispose();
 	});
 
+	it('marks transcriptions the last process left queued or running as failed, with the command that retries them', async () => {
+		const session = await Session.create(root, {now: new Date(2025, 10, 23, 12, 0, 0)});
+		const states = [
+			{status: 'running', model: 'base.en', startedAt: '2025-11-23T12:01:00.000Z'},
+			{status: 'queued'},
+			{status: 'done', text: 'kept'},
+			{status: 'failed', reason: 'whisper crashed'},
+		] as const;
+		for (const [position, transcript] of states.entries()) {
+			const index = position + 1;
+			await session.addCapture(baseRecord(index, {state: 'complete', frames: 100, durationSeconds: 100 / 48_000, transcript}));
+			await writeCounter(path.join(session.dir, baseRecord(index).file), 100);
+		}
+		await session.dispose();
+
+		const reports = (await repairSessions(root)).filter(report => report.sessionId === session.id);
+		assert.deepEqual(
+			reports.map(report => [report.action, report.line]),
+			[
+				['unfinished', `${session.id}/001.wav: its transcription was running when omega13 stopped; retry with \`omega13 transcribe ${session.dir} 1\``],
+				['unfinished', `${session.id}/002.wav: its transcription was queued when omega13 stopped; retry with \`omega13 transcribe ${session.dir} 2\``],
+			],
+		);
+		const captures = (await readManifest(session.dir)).captures;
+		assert.deepEqual(captures[0]!.transcript, {
+			status: 'failed',
+			model: 'base.en',
+			startedAt: '2025-11-23T12:01:00.000Z',
+			reason: `omega13 stopped before this capture was transcribed: retry with \`omega13 transcribe ${session.dir} 1\``,
+		});
+		assert.equal(captures[1]!.transcript!.status, 'failed');
+		assert.deepEqual(captures[2]!.transcript, states[2]);
+		assert.deepEqual(captures[3]!.transcript, states[3]);
+		assert.equal(lineOf(await repairSessions(root), session.id), undefined, 'nothing left to repair');
+	});
+
 	it('leaves alone a session another live process has open, and a manifest from a newer version', async () => {
 		const busy = await Session.create(root, {now: new Date(2025, 10, 23, 13, 0, 0)});
 		await busy.addCapture(baseRecord(1));

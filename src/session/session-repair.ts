@@ -21,6 +21,11 @@ export const RepairAction = {
 	recovered: 'recovered',
 	/** A WAV file missing from the manifest (the process died before writing it) was added. */
 	added: 'added',
+	/**
+	 * A transcription the last process left queued or running (it quit or died first) is marked failed,
+	 * with how to retry, instead of showing as pending forever.
+	 */
+	unfinished: 'unfinished',
 	/** `session.json` was unreadable: set aside and rebuilt from the WAV files. */
 	rebuilt: 'rebuilt',
 	/** Left alone: another live process has the session open, or its manifest is from a newer version. */
@@ -46,7 +51,8 @@ export type RepairReport = {
 
 /**
  * The start-up repair of every session under `rootDir`: captures a dead process left in `recording`,
- * WAV files with stale header sizes, WAV files the manifest never heard of, and unreadable manifests
+ * WAV files with stale header sizes, WAV files the manifest never heard of, transcriptions left queued or
+ * running (marked failed, to be retried), and unreadable manifests
  * (set aside as `session.json.corrupt-<time>` and rebuilt). Audio is never deleted. Sessions another
  * live omega13 has open are skipped.
  */
@@ -190,6 +196,24 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 		} catch (error) {
 			reports.push(report(name, 'failed', `could not recover: ${messageOf(error)}`));
 		}
+	}
+
+	for (const [position, capture] of captures.entries()) {
+		const status = capture.transcript?.status;
+		if (status !== 'queued' && status !== 'running') {
+			continue;
+		}
+		const retry = `omega13 transcribe ${dir} ${capture.index}`;
+		captures[position] = {
+			...capture,
+			transcript: {
+				...capture.transcript,
+				status: 'failed',
+				reason: `omega13 stopped before this capture was transcribed: retry with \`${retry}\``,
+			},
+		};
+		changed = true;
+		reports.push(report(capture.file, 'unfinished', `its transcription was ${status} when omega13 stopped; retry with \`${retry}\``));
 	}
 
 	if (changed) {
