@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
+import {readFileSync} from 'node:fs';
 import {readFile, mkdtemp, rm} from 'node:fs/promises';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {createInterface} from 'node:readline';
 import {after, before, describe, test} from 'node:test';
 import {setTimeout as delay} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
 import {Session} from '../src/session/session.js';
 import {lazyEngine, type EngineConfig} from '../src/transcribe/engine-factory.js';
 import {freeLoopbackPort} from '../src/transcribe/free-port.js';
@@ -16,6 +19,17 @@ import {TranscriptionQueue} from '../src/transcribe/transcription-queue.js';
 import type {WhisperBinaries} from '../src/transcribe/whisper-build.js';
 import {parseMainJson, parseVerboseJson} from '../src/transcribe/whisper-output.js';
 import {jfkWav, makeSession, testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+
+const serverChild = fileURLToPath(new URL('fixtures/whisper-server-child.js', import.meta.url));
+
+/** Alive and not a zombie (a zombie is dead; only its parent's reaping is left). */
+const isRunning = (pid: number): boolean => {
+	try {
+		return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'Z';
+	} catch {
+		return false;
+	}
+};
 
 type Server = {readonly url: string; readonly child: ChildProcess};
 
@@ -91,6 +105,24 @@ describe('whisper.cpp server: kept loaded, or remote', () => {
 		const json = JSON.parse(await readFile(path.join(dir, '002.json'), 'utf8')) as Record<string, unknown>;
 		assert.equal(json['engine'], 'whisper.cpp 1.5.0 (server)');
 		assert.deepEqual(json['segments'], []);
+	});
+
+	test('the kept-loaded server dies with omega13, even when omega13 is killed with SIGKILL', async () => {
+		const child = spawn(process.execPath, [serverChild, JSON.stringify(binaries), testModel, jfkWav], {stdio: ['ignore', 'pipe', 'inherit']});
+		let serverPid: number | undefined;
+		for await (const line of createInterface({input: child.stdout!})) {
+			serverPid ??= /^server (\d+)$/.exec(line) ? Number(line.slice(7)) : undefined;
+			if (line === 'ready') {
+				break;
+			}
+		}
+		assert.ok(serverPid !== undefined && isRunning(serverPid), 'the server runs');
+		child.kill('SIGKILL');
+		const deadline = Date.now() + 10_000;
+		while (isRunning(serverPid)) {
+			assert.ok(Date.now() < deadline, `the whisper server ${serverPid} outlived the process that started it`);
+			await delay(50);
+		}
 	});
 
 	test('a remote whisper.cpp server URL from the config transcribes over HTTP', async () => {

@@ -1,6 +1,7 @@
 import {execFile, type ChildProcess} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
+import {tiedToUs} from '../util/tied-to-us.js';
 import {checkModelFile, type ResolvedModel} from './model-resolve.js';
 import {TranscriptionError} from './transcription-error.js';
 import {abortReason, type EngineRequest, type EngineResult, type TranscriptionEngine} from './transcription-engine.js';
@@ -61,9 +62,10 @@ export class ProcessEngine implements TranscriptionEngine {
 		const outputBase = path.join(request.workDir, 'whisper');
 		const args = ['-m', model.path, '-f', request.audioPath, '-oj', '-of', outputBase, '-t', String(this.#threads), '-l', this.language];
 		const {stderr, failure} = await new Promise<{stderr: string; failure: Error | undefined}>((resolve) => {
+			const command = tiedToUs(binaries.main, args);
 			const child = execFile(
-				binaries.main,
-				args,
+				command.file,
+				command.args,
 				{maxBuffer: maxOutputBytes, killSignal: 'SIGKILL', encoding: 'utf8', windowsHide: true},
 				(error, _stdout, stderrText) => {
 					// Report back only once the process is really gone, so a time-out never leaves a whisper running.

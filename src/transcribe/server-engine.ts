@@ -3,6 +3,7 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
+import {tiedToUs} from '../util/tied-to-us.js';
 import {freeLoopbackPort} from './free-port.js';
 import {postAudio} from './http-transcribe.js';
 import {checkModelFile, type ResolvedModel} from './model-resolve.js';
@@ -171,7 +172,8 @@ export class WhisperServerEngine implements TranscriptionEngine {
 				...['-bs', '5', '-bo', '5'],
 				...['--host', '127.0.0.1', '--port', String(port)],
 			];
-			const child = spawn(binaries.server, args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
+			const command = tiedToUs(binaries.server, args);
+			const child = spawn(command.file, command.args, {cwd, stdio: ['ignore', 'ignore', 'pipe']});
 			const server = watch(child, port);
 			this.#options.onSpawn?.(child);
 			const ready = await waitUntilListening(server, signal, startTimeoutMs);
