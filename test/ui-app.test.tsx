@@ -46,7 +46,7 @@ describe('App', () => {
 		assert.match(frame, / {3}001 {2}10:00:05 {3}0:20\.0 {2}complete/);
 		assert.match(frame, / > 003 {2}10:02:05 {3}0:22\.0 {2}complete/);
 		assert.match(frame, / global hotkey: ctrl\+alt\+space/);
-		assert.match(frame, / space rec {2}q quit {2}i in {2}n new {2}↑↓ browse {2}enter text {2}s sessions$/);
+		assert.match(frame, / space rec {2}q quit {2}i in {2}n new {2}↑↓ browse {2}enter text {2}s sessions {2}t redo$/);
 	});
 
 	test('space toggles, n starts a new session, q and Ctrl+C quit', async () => {

@@ -52,10 +52,10 @@ describe('text fitting', () => {
 	});
 
 	test('the help line shortens, then drops the least important keys', () => {
-		assert.equal(fitHelp(mainHelp, 79), 'space rec  q quit  i in  n new  ↑↓ browse  enter text  s sessions');
+		assert.equal(fitHelp(mainHelp, 79), 'space rec  q quit  i in  n new  ↑↓ browse  enter text  s sessions  t redo');
 		assert.equal(
-			fitHelp(mainHelp, 100),
-			'space capture  q quit  i inputs  n new session  ↑↓ browse  enter transcript  s past sessions',
+			fitHelp(mainHelp, 120),
+			'space capture  q quit  i inputs  n new session  ↑↓ browse  enter transcript  s past sessions  t transcribe again',
 		);
 		assert.equal(fitHelp(mainHelp, 60), 'space rec  q quit  i in  n new  ↑↓ browse  enter text');
 		assert.equal(fitHelp(mainHelp, 30), 'space rec  q quit  i in  n new');

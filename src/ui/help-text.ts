@@ -37,6 +37,7 @@ export const mainHelp: readonly HelpItem[] = [
 	{keys: '↑↓', label: 'browse'},
 	{keys: 'enter', label: 'transcript', short: 'text'},
 	{keys: 's', label: 'past sessions', short: 'sessions'},
+	{keys: 't', label: 'transcribe again', short: 'redo'},
 ];
 
 export const pickerHelp: readonly HelpItem[] = [
