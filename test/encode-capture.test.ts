@@ -36,9 +36,9 @@ const noise = (samples: number, seed: number): Float32Array => {
 };
 
 /** A capture written the way the recorder writes one: a session slot and the streaming writer. */
-const writeCapture = async (sampleFormat: SampleFormat, sampleRate: number, channels: number, data: Float32Array): Promise<string> => {
+const writeCapture = async (sampleFormat: SampleFormat, sampleRate: number, channels: number, data: Float32Array, rf64AboveBytes?: number): Promise<string> => {
 	const {path: file} = session.nextCapture();
-	const writer = await WavWriter.create(file, {sampleRate, channels, sampleFormat});
+	const writer = await WavWriter.create(file, {sampleRate, channels, sampleFormat, ...(rf64AboveBytes === undefined ? {} : {rf64AboveBytes})});
 	writer.append(data);
 	await writer.finalize();
 	return file;
@@ -165,6 +165,19 @@ describe('encodeCapture to Opus', () => {
 		assert.equal(info.sampleRate, 48_000);
 		assert.equal(info.channels, 1);
 		assert.ok(Math.abs(info.frames - frames * 3) <= 960, `decoded ${info.frames} frames at 48 kHz, wrote ${frames} at 16 kHz`);
+	});
+
+	it('encodes an RF64 capture (over 4 GiB; switched early here) to Opus, and to FLAC bit-exact', async () => {
+		const data = noise(48_000 * 2, 7);
+		const flacSource = await writeCapture('int16', 48_000, 2, data, 1024);
+		assert.equal((await readFile(flacSource)).subarray(0, 4).toString('latin1'), 'RF64');
+		const original = await wavData(flacSource);
+		const flac = await encodeCapture(flacSource, {format: 'flac'});
+		assert.ok((await decodeFlacRaw(flac.path)).equals(original));
+		const opusSource = await writeCapture('float32', 48_000, 2, data, 1024);
+		const opus = await encodeCapture(opusSource, {format: 'opus'});
+		const {stdout} = await run('opusinfo', [opus.path]);
+		assert.match(stdout, /Playback length: 0m:01\.000s/);
 	});
 });
 

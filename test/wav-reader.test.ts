@@ -35,14 +35,31 @@ const chunk = (id: string, body: Buffer): Buffer => {
 	return Buffer.concat([head, body, body.length % 2 === 1 ? Buffer.alloc(1) : Buffer.alloc(0)]);
 };
 
+/** The `fmt ` chunk of 22.05 kHz int16 stereo: in our header, after RIFF/WAVE (12 bytes) and the JUNK holding the place of ds64 (36). */
+const int16StereoFmt = encodeHeader({sampleRate: 22_050, channels: 2, sampleFormat: 'int16'}, 0).subarray(48, 48 + 8 + 16);
+
 /** A hand-made int16 stereo file with an odd-sized LIST chunk before the data and another after it. */
 const fileWithListChunks = (samples: Int16Array): Buffer => {
-	const ours = encodeHeader({sampleRate: 22_050, channels: 2, sampleFormat: 'int16'}, 0);
-	const fmt = ours.subarray(12, 12 + 8 + 16);
+	const fmt = int16StereoFmt;
 	const data = chunk('data', Buffer.from(samples.buffer));
 	const list = chunk('LIST', Buffer.from('INFOISFT\u0005\u0000\u0000\u0000odd!\u0000', 'latin1'));
 	const body = Buffer.concat([Buffer.from('WAVE', 'latin1'), fmt, list, data, chunk('LIST', Buffer.from('INFO', 'latin1'))]);
 	return Buffer.concat([Buffer.from('RIFF', 'latin1'), Buffer.from(Uint32Array.of(body.length).buffer), body]);
+};
+
+/**
+ * A hand-made RF64 file (EBU Tech 3306) of int16 stereo, built independently of our header encoder: ds64
+ * first, 0xFFFFFFFF in the RIFF and data sizes, a LIST after the data. `riffSize` overrides ds64's RIFF size.
+ */
+const rf64File = (samples: Int16Array, riffSize?: number): Buffer => {
+	const unknown = Buffer.from(Uint32Array.of(0xff_ff_ff_ff).buffer);
+	const data = Buffer.concat([Buffer.from('data', 'latin1'), unknown, Buffer.from(samples.buffer)]);
+	const list = chunk('LIST', Buffer.from('INFO', 'latin1'));
+	const ds64 = Buffer.alloc(28);
+	ds64.writeBigUInt64LE(BigInt(riffSize ?? 4 + 36 + int16StereoFmt.length + data.length + list.length), 0);
+	ds64.writeBigUInt64LE(BigInt(samples.byteLength), 8);
+	ds64.writeBigUInt64LE(BigInt(samples.length / 2), 16);
+	return Buffer.concat([Buffer.from('RF64', 'latin1'), unknown, Buffer.from('WAVE', 'latin1'), chunk('ds64', ds64), int16StereoFmt, data, list]);
 };
 
 describe('readWav', () => {
@@ -66,6 +83,35 @@ describe('readWav', () => {
 		const wav = await readWav(file);
 		assert.deepEqual([...wav.data], [...samples].map((sample) => sample / 32_768));
 		assert.deepEqual(wav.data, await soxFloats(file));
+	});
+
+	it('reads RF64 files, taking the sizes from ds64, as sox does', async () => {
+		const file = path.join(dir, 'rf64.wav');
+		const samples = Int16Array.of(0, 1, -1, 32_767, -32_768, 1234, 7, -7);
+		const bytes = rf64File(samples);
+		await writeFile(file, bytes);
+		const info = await readWavInfo(file);
+		assert.equal(info.rf64, true);
+		assert.equal(info.ds64Offset, 12);
+		assert.equal(info.declaredRiffSize, bytes.length - 8);
+		assert.equal(info.declaredDataSize, 16);
+		assert.equal(info.frames, 4);
+		assert.equal(info.dataIsLast, false);
+		assert.equal(info.stale, false);
+		const wav = await readWav(file);
+		assert.deepEqual([...wav.data], [...samples].map((sample) => sample / 32_768));
+		assert.deepEqual(wav.data, await soxFloats(file));
+
+		await writeFile(file, rf64File(samples, bytes.length));
+		assert.equal((await readWavInfo(file)).stale, true, 'a ds64 RIFF size that disagrees with the file');
+	});
+
+	it('refuses an RF64 file without ds64', async () => {
+		const file = path.join(dir, 'rf64-no-ds64.wav');
+		const plain = fileWithListChunks(Int16Array.of(1, 2));
+		plain.write('RF64', 0, 'latin1');
+		await writeFile(file, plain);
+		await assert.rejects(readWavInfo(file), {code: 'WAV_UNSUPPORTED', message: `${file}: RF64 file without a ds64 chunk before its data`});
 	});
 
 	for (const [label, args] of [
@@ -110,8 +156,8 @@ describe('readWav', () => {
 		await assert.rejects(readWavInfo(cut), {code: 'WAV_TRUNCATED', message: `${cut}: truncated WAV: the fmt chunk is cut short`});
 		await writeFile(cut, whole.subarray(0, 6));
 		await assert.rejects(readWavInfo(cut), {code: 'WAV_TRUNCATED', message: `${cut}: truncated WAV: the file is 6 bytes`});
-		await writeFile(cut, encodeHeader({sampleRate: 8000, channels: 1, sampleFormat: 'int16'}, 0).subarray(0, 36));
-		await assert.rejects(readWavInfo(cut), {code: 'WAV_TRUNCATED', message: `${cut}: truncated WAV: no data chunk in 36 bytes`});
+		await writeFile(cut, encodeHeader({sampleRate: 8000, channels: 1, sampleFormat: 'int16'}, 0).subarray(0, 72));
+		await assert.rejects(readWavInfo(cut), {code: 'WAV_TRUNCATED', message: `${cut}: truncated WAV: no data chunk in 72 bytes`});
 
 		const eightBit = path.join(dir, 'u8.wav');
 		await run('sox', ['-n', '-r', '8000', '-b', '8', eightBit, 'synth', '0.01', 'sine', '440']);

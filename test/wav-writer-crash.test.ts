@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {execFile, spawn} from 'node:child_process';
-import {mkdtemp, rm} from 'node:fs/promises';
+import {copyFile, mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
@@ -9,7 +9,8 @@ import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {readWav, readWavInfo} from '../src/session/wav-reader.js';
 import {repairWav} from '../src/session/wav-repair.js';
-import {counterSample} from './fixtures/wav-writer-child.js';
+import {WavWriter} from '../src/session/wav-writer.js';
+import {counterSample, fillCounter} from './fixtures/wav-writer-child.js';
 
 const run = promisify(execFile);
 const child = fileURLToPath(new URL('fixtures/wav-writer-child.js', import.meta.url));
@@ -94,6 +95,45 @@ describe('WavWriter in a process that dies', () => {
 		assertCounterPrefix((await readWav(file)).data);
 		assert.equal(await soxAccepts(file), repaired.frames);
 		assert.equal((await repairWav(file)).repaired, false);
+	});
+
+	it('leaves an RF64 file whose ds64 sizes lag the data after the switch, which repair brings up to date', async () => {
+		const file = path.join(dir, 'rf64-live.wav');
+		const killed = path.join(dir, 'rf64-killed.wav');
+		// RF64 from half a second on; no timed refresh, so the header stays where the flush left it.
+		const writer = await WavWriter.create(file, {sampleRate: rate, channels, rf64AboveBytes: rate * 4, headerRefreshMs: 60_000});
+		try {
+			const second = new Float32Array(rate * channels);
+			fillCounter(second, 0, channels);
+			writer.append(second);
+			await writer.flush();
+			for (let s = 1; s <= 3; s++) {
+				fillCounter(second, s * rate, channels);
+				writer.append(second);
+			}
+			// The write loop writes each full 256 KB chunk as it fills, without touching the header.
+			while (writer.framesWritten < 2 * rate) {
+				await new Promise((resolve) => setTimeout(resolve, 5));
+			}
+			// What a kill -9 at this moment leaves on disk.
+			await copyFile(file, killed);
+		} finally {
+			await writer.dispose();
+		}
+
+		const before = await readWavInfo(killed);
+		assert.deepEqual([before.rf64, before.stale, before.frames, before.declaredDataSize], [true, true, rate, rate * 8]);
+		assert.ok(before.framesOnDisk >= 2 * rate);
+		assertCounterPrefix((await readWav(killed)).data);
+		assert.equal(await soxAccepts(killed), rate);
+
+		const repaired = await repairWav(killed);
+		assert.equal(repaired.frames, before.framesOnDisk);
+		const after = await readWavInfo(killed);
+		assert.deepEqual([after.rf64, after.stale, after.frames, after.factSampleLength], [true, false, repaired.frames, repaired.frames]);
+		assert.equal(after.declaredRiffSize, after.fileSize - 8);
+		assertCounterPrefix((await readWav(killed)).data);
+		assert.equal(await soxAccepts(killed), repaired.frames);
 	});
 
 	it('reports a write error through error, onError, flush and finalize, and keeps the frames written', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {mkdtemp, rm, stat} from 'node:fs/promises';
+import {mkdtemp, readFile, rm, stat} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
@@ -8,11 +8,27 @@ import {promisify} from 'node:util';
 import {readWav, readWavInfo} from '../src/session/wav-reader.js';
 import {WavWriter} from '../src/session/wav-writer.js';
 import {fillCounter} from './fixtures/wav-writer-child.js';
+import {assertRf64Header} from './helpers/rf64-header.js';
 
 const run = promisify(execFile);
 
 /** `sox --i` with one of its single-value flags (-r, -c, -b, -e, -s). */
 const soxInfo = async (file: string, flag: string): Promise<string> => (await run('sox', ['--i', flag, file])).stdout.trim();
+
+/** What sox decodes the file to, as 32-bit floats. */
+const soxFloats = async (file: string): Promise<Float32Array> => {
+	const {stdout} = await run('sox', [file, '-t', 'f32', '-'], {encoding: 'buffer', maxBuffer: 1 << 26});
+	return new Float32Array(stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + stdout.length));
+};
+
+/** The file after a round trip through the reference FLAC encoder and decoder, as a plain WAV file. */
+const throughFlac = async (file: string): Promise<string> => {
+	const flac = `${file}.flac`;
+	const decoded = `${file}.flac.wav`;
+	await run('flac', ['--silent', '--force', '-o', flac, file]);
+	await run('flac', ['--silent', '--force', '--decode', '-o', decoded, flac]);
+	return decoded;
+};
 
 let dir: string;
 before(async () => {
@@ -120,8 +136,87 @@ describe('WavWriter', () => {
 				assert.deepEqual(wav.data, expected);
 			} else {
 				// sox decodes the same samples we do.
-				const {stdout} = await run('sox', [file, '-t', 'f32', '-'], {encoding: 'buffer', maxBuffer: 1 << 26});
-				assert.deepEqual(new Float32Array(stdout.buffer, stdout.byteOffset, stdout.length / 4), wav.data);
+				assert.deepEqual(await soxFloats(file), wav.data);
+			}
+		});
+	}
+
+	it('reserves a JUNK chunk for ds64 before fmt that sox skips, decoding the same samples', async () => {
+		const file = path.join(dir, 'junk.wav');
+		const writer = await WavWriter.create(file, {sampleRate: 48_000, channels: 2, sampleFormat: 'int16'});
+		const expected = await writeInOddChunks(writer, 20_001);
+		await writer.finalize();
+		const bytes = await readFile(file);
+		assert.equal(writer.dataOffset, 80);
+		assert.equal(bytes.toString('latin1', 0, 4), 'RIFF');
+		assert.equal(bytes.toString('latin1', 12, 16), 'JUNK');
+		assert.equal(bytes.readUInt32LE(16), 28);
+		assert.equal(bytes.toString('latin1', 48, 52), 'fmt ');
+		const info = await readWavInfo(file);
+		assert.deepEqual([info.rf64, info.ds64Offset, info.dataOffset, info.stale], [false, 12, 80, false]);
+		assert.equal(await soxInfo(file, '-s'), '20001');
+		const wav = await readWav(file);
+		assert.deepEqual(await soxFloats(file), wav.data);
+		for (let i = 0; i < expected.length; i++) {
+			assert.ok(Math.abs(wav.data[i]! - expected[i]!) <= 1 / 0x8000, `sample ${i}`);
+		}
+	});
+
+	it('switches the header from RIFF to RF64 when the data passes rf64AboveBytes', async () => {
+		const file = path.join(dir, 'switch.wav');
+		const writer = await WavWriter.create(file, {sampleRate: 48_000, channels: 2, rf64AboveBytes: 8000, headerRefreshMs: 60_000});
+		try {
+			writer.append(new Float32Array(1000 * 2));
+			await writer.flush();
+			const riff = await readWavInfo(file);
+			assert.deepEqual([riff.rf64, riff.frames, riff.stale], [false, 1000, false]);
+			writer.append(new Float32Array(2));
+			await writer.flush();
+			const rf64 = await readWavInfo(file);
+			assert.deepEqual([rf64.rf64, rf64.frames, rf64.declaredDataSize, rf64.factSampleLength, rf64.stale], [true, 1001, 8008, 1001, false]);
+			assert.equal(rf64.declaredRiffSize, rf64.fileSize - 8);
+		} finally {
+			await writer.dispose();
+		}
+	});
+
+	for (const [sampleFormat, channels, frames, lsb] of [
+		['float32', 2, 30_001, 0],
+		['int16', 2, 30_001, 1 / 0x8000],
+		// Odd data: the RIFF size in ds64 counts the pad byte.
+		['int24', 1, 30_001, 1 / 0x80_00_00],
+		['int24', 3, 20_000, 1 / 0x80_00_00],
+	] as const) {
+		it(`writes RF64 that sox and flac read sample for sample: ${channels} channels of ${sampleFormat}`, async () => {
+			const file = path.join(dir, `rf64-${sampleFormat}-${channels}.wav`);
+			const writer = await WavWriter.create(file, {sampleRate: 44_100, channels, sampleFormat, rf64AboveBytes: 1000});
+			const expected = await writeInOddChunks(writer, frames);
+			assert.deepEqual(await writer.finalize(), {frames});
+			const info = await readWavInfo(file);
+			const dataBytes = frames * info.blockAlign;
+			assert.equal(info.rf64, true);
+			assert.equal(info.stale, false);
+			assert.equal(info.fileSize, info.dataOffset + dataBytes + (dataBytes % 2));
+
+			assert.equal(info.declaredRiffSize, info.fileSize - 8);
+			assertRf64Header((await readFile(file)).subarray(0, info.dataOffset), info, frames);
+			if (info.factLengthOffset !== undefined) {
+				assert.equal(info.factSampleLength, frames);
+			}
+
+			const wav = await readWav(file);
+			assert.equal(wav.frames, frames);
+			assert.equal(await soxInfo(file, '-s'), String(frames));
+			assert.equal(await soxInfo(file, '-c'), String(channels));
+			assert.deepEqual(await soxFloats(file), wav.data);
+			for (let i = 0; i < expected.length; i++) {
+				assert.ok(Math.abs(wav.data[i]! - expected[i]!) <= lsb, `sample ${i}: ${wav.data[i]} vs ${expected[i]}`);
+			}
+			if (sampleFormat !== 'float32') {
+				// flac reads integer PCM only; it takes RF64 input and gives back the same samples.
+				const decoded = await readWav(await throughFlac(file));
+				assert.equal(decoded.frames, frames);
+				assert.deepEqual(decoded.data, wav.data);
 			}
 		});
 	}
@@ -140,28 +235,35 @@ describe('WavWriter', () => {
 		assert.equal(await soxInfo(file, '-s'), '3');
 	});
 
-	it('brings the header up to date within a second while the file is still open', async () => {
-		const file = path.join(dir, 'live.wav');
-		const writer = await WavWriter.create(file, {sampleRate: 48_000, channels: 2});
-		try {
-			const block = new Float32Array(4800 * 2);
-			for (let round = 1; round <= 2; round++) {
-				writer.append(block);
-				const appended = performance.now();
-				let info = await readWavInfo(file);
-				while (info.frames < writer.framesAppended) {
-					assert.ok(performance.now() - appended < 1000, `header still says ${info.frames} frames after 1 s`);
-					await new Promise((resolve) => setTimeout(resolve, 20));
-					info = await readWavInfo(file);
+	for (const [form, rf64AboveBytes] of [
+		['RIFF', undefined],
+		['RIFF, then RF64 once the data passes rf64AboveBytes,', 4800 * 8],
+	] as const) {
+		it(`brings the header up to date within a second while the file is still open (${form})`, async () => {
+			const file = path.join(dir, `live-${rf64AboveBytes ?? 'riff'}.wav`);
+			const writer = await WavWriter.create(file, {sampleRate: 48_000, channels: 2, rf64AboveBytes});
+			try {
+				const block = new Float32Array(4800 * 2);
+				for (let round = 1; round <= 2; round++) {
+					writer.append(block);
+					const appended = performance.now();
+					let info = await readWavInfo(file);
+					while (info.frames < writer.framesAppended) {
+						assert.ok(performance.now() - appended < 1000, `header still says ${info.frames} frames after 1 s`);
+						await new Promise((resolve) => setTimeout(resolve, 20));
+						info = await readWavInfo(file);
+					}
+					assert.equal(info.frames, 4800 * round);
+					assert.equal(info.stale, false);
+					assert.equal(info.declaredRiffSize, info.fileSize - 8);
+					// 4800 frames are exactly rf64AboveBytes, not above it.
+					assert.equal(info.rf64, rf64AboveBytes !== undefined && round === 2);
 				}
-				assert.equal(info.frames, 4800 * round);
-				assert.equal(info.stale, false);
-				assert.equal(info.declaredRiffSize, info.fileSize - 8);
+			} finally {
+				await writer.dispose();
 			}
-		} finally {
-			await writer.dispose();
-		}
-	});
+		});
+	}
 
 	it('flush resolves once everything queued is on disk and in the header', async () => {
 		const file = path.join(dir, 'flush.wav');
@@ -222,6 +324,10 @@ describe('WavWriter', () => {
 		await assert.rejects(
 			WavWriter.create(file, {sampleRate: 48_000, channels: 2, headerRefreshMs: 0}),
 			new RangeError('WavWriter.create: headerRefreshMs must be a positive number of milliseconds, got 0'),
+		);
+		await assert.rejects(
+			WavWriter.create(file, {sampleRate: 48_000, channels: 2, rf64AboveBytes: 2 ** 32}),
+			new RangeError('WavWriter.create: rf64AboveBytes must be a whole number of bytes from 0 to 4294967207, got 4294967296'),
 		);
 		const writer = await WavWriter.create(file, {sampleRate: 48_000, channels: 2});
 		try {

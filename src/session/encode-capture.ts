@@ -144,11 +144,13 @@ export const encodeCapture = async (wavPath: string, options: EncodeCaptureOptio
 			if (note !== undefined) {
 				notes.push(note);
 			}
-			await encodeFlac(info, bitsPerSample, partial, env, signal);
+			await encodeRaw('flac', rawEncoders.flac(info, bitsPerSample, partial), info, bitsPerSample, env, signal);
 			await verifyFlac(info, bitsPerSample, partial, env, signal);
 		} else {
 			const kbps = bitrate ?? Math.min(256, 24 * info.channels);
-			await run('opusenc', ['--quiet', '--bitrate', String(kbps), source, partial], env, signal);
+			// Opus codes from floats internally: 24-bit input keeps everything a float capture holds that it can use.
+			const bits = info.sampleFormat === 'int16' ? 16 : 24;
+			await encodeRaw('opusenc', rawEncoders.opusenc(info, bits, partial, kbps), info, bits, env, signal);
 			await verifyOpus(info, partial, env, signal);
 		}
 		// Captures are private (0600); the encoders create files with the umask's mode.
@@ -259,8 +261,9 @@ async function* rawPcm(info: WavInfo, bits: 16 | 24): AsyncGenerator<Buffer> {
 	}
 }
 
-const encodeFlac = async (info: WavInfo, bits: 16 | 24, output: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined): Promise<void> => {
-	const args = [
+/** The encoders' command lines for raw little-endian signed PCM on stdin. */
+const rawEncoders = {
+	flac: (info: WavInfo, bits: 16 | 24, output: string): readonly string[] => [
 		'--silent',
 		'--force',
 		'--force-raw-format',
@@ -272,17 +275,36 @@ const encodeFlac = async (info: WavInfo, bits: 16 | 24, output: string, env: Nod
 		'-o',
 		output,
 		'-',
-	];
-	const child = spawn('flac', args, {env, signal, stdio: ['pipe', 'ignore', 'pipe']});
+	],
+	opusenc: (info: WavInfo, bits: 16 | 24, output: string, kbps: number): readonly string[] => [
+		'--quiet',
+		'--bitrate',
+		String(kbps),
+		'--raw',
+		`--raw-bits=${bits}`,
+		`--raw-rate=${info.sampleRate}`,
+		`--raw-chan=${info.channels}`,
+		'--raw-endianness=0',
+		'-',
+		output,
+	],
+} as const;
+
+/**
+ * Feeds the capture to an encoder as raw PCM through a pipe rather than by its file name: neither flac
+ * nor opusenc reads float WAV samples as they are, and opusenc cannot open RF64 (captures over 4 GiB).
+ */
+const encodeRaw = async (program: keyof typeof rawEncoders, args: readonly string[], info: WavInfo, bits: 16 | 24, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined): Promise<void> => {
+	const child = spawn(program, args, {env, signal, stdio: ['pipe', 'ignore', 'pipe']});
 	const stderr = collect(child.stderr);
 	const exited = new Promise<number | null>((resolve, reject) => {
 		child.once('error', reject);
 		child.once('close', resolve);
 	});
-	// No --input-size: with it flac stops reading and exits once it has that many bytes, which can close
-	// its stdin before our end of the pipe finishes ("Premature close"). Without it, flac reads to our EOF
-	// and fills in the length in STREAMINFO by seeking back in its output file.
-	// If flac dies, writing its stdin fails with EPIPE; its exit status and stderr say more than that.
+	// No --input-size for flac: with it flac stops reading and exits once it has that many bytes, which can
+	// close its stdin before our end of the pipe finishes ("Premature close"). Without it, flac reads to our
+	// EOF and fills in the length in STREAMINFO by seeking back in its output file.
+	// If the encoder dies, writing its stdin fails with EPIPE; its exit status and stderr say more than that.
 	const fed = pipeline(rawPcm(info, bits), child.stdin).then(
 		() => undefined,
 		(error: unknown) => error,
@@ -291,14 +313,14 @@ const encodeFlac = async (info: WavInfo, bits: 16 | 24, output: string, env: Nod
 	try {
 		code = await exited;
 	} catch (error) {
-		throw programError('flac', error);
+		throw programError(program, error);
 	}
 	const feedError = await fed;
 	if (code !== 0) {
-		throw new EncodeError(EncodeErrorCode.failed, `flac failed (exit code ${code}) encoding ${info.path}: ${stderr().trim() || 'no message'}`);
+		throw new EncodeError(EncodeErrorCode.failed, `${program} failed (exit code ${code}) encoding ${info.path}: ${stderr().trim() || 'no message'}`);
 	}
 	if (feedError !== undefined) {
-		throw new EncodeError(EncodeErrorCode.failed, `could not feed ${info.path} to flac: ${(feedError as Error).message}`, {cause: feedError});
+		throw new EncodeError(EncodeErrorCode.failed, `could not feed ${info.path} to ${program}: ${(feedError as Error).message}`, {cause: feedError});
 	}
 };
 

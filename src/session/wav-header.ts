@@ -4,6 +4,10 @@ import {bytesPerSample, isFloatFormat, type SampleFormat} from './sample-format.
 /**
  * The RIFF/WAVE header codec. The writer's header has a fixed size for a given format, so the data
  * offset is known before the first sample and the sizes can be patched in place while recording.
+ *
+ * Its first chunk is a 28-byte `JUNK` that every reader skips: it holds the place of an RF64 `ds64`
+ * chunk (EBU Tech 3306), so a capture that outgrows the 32-bit RIFF sizes (about 4 GiB) switches to
+ * RF64 in place, by rewriting the header alone, as broadcast recorders do.
  */
 
 /** `wFormatTag` values we read and write. */
@@ -33,15 +37,15 @@ export type HeaderLayout = {
 	readonly dataSizeOffset: number;
 	/** Byte offset of the first sample: also the header's size. */
 	readonly dataOffset: number;
-	/**
-	 * The most data bytes (whole frames) the 32-bit RIFF size can describe with this header: about 4 GiB,
-	 * or 3 h 6 min of 48 kHz stereo float.
-	 */
-	readonly maxDataBytes: number;
 };
 
-export const riffSizeOffset = 4;
-const uint32Max = 0xff_ff_ff_ff;
+/** Byte offset of the `JUNK` chunk the writer reserves for `ds64`: the first chunk after `WAVE`. */
+export const ds64ChunkOffset = 12;
+/** A `ds64` body with an empty table: RIFF size, data size and sample count (64 bits each), table length. */
+export const ds64BodySize = 28;
+/** The 32-bit size that says "see ds64" in an RF64 file. */
+export const uint32Max = 0xff_ff_ff_ff;
+const fmtOffset = ds64ChunkOffset + 8 + ds64BodySize;
 
 /** The 14 bytes after the first two of KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT (`xxxx0000-0000-0010-8000-00aa00389b71`). */
 const guidTail = Uint8Array.of(0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71);
@@ -93,72 +97,172 @@ export const headerLayout = (format: WavFormat): HeaderLayout => {
 	const formatTag = extensible ? WaveFormatTag.extensible : float ? WaveFormatTag.ieeeFloat : WaveFormatTag.pcm;
 	// `fact` is required for every non-PCM tag, and extensible counts as non-PCM.
 	const hasFact = extensible || float;
-	const fmtEnd = 12 + 8 + fmtBodySize(extensible, float);
+	const fmtEnd = fmtOffset + 8 + fmtBodySize(extensible, float);
 	const factLengthOffset = hasFact ? fmtEnd + 8 : undefined;
 	const dataChunkOffset = hasFact ? fmtEnd + 12 : fmtEnd;
 	const dataOffset = dataChunkOffset + 8;
 	const blockAlign = format.channels * bytesPerSample(format.sampleFormat);
-	// Leave room for a pad byte after odd-sized data.
-	const maxDataBytes = Math.floor((uint32Max - (dataOffset - 8) - 1) / blockAlign) * blockAlign;
-	return {formatTag, extensible, blockAlign, factLengthOffset, dataSizeOffset: dataChunkOffset + 4, dataOffset, maxDataBytes};
+	return {formatTag, extensible, blockAlign, factLengthOffset, dataSizeOffset: dataChunkOffset + 4, dataOffset};
 };
 
 /**
- * The header for `frames` frames of `format`. `padded` says whether the odd data size is followed by
- * its pad byte on disk (the RIFF size then counts it).
+ * The most data bytes a plain RIFF header with its data at `dataOffset` describes: about 4 GiB, or
+ * 3 h 6 min of 48 kHz stereo float. The RIFF size stays below 0xFFFFFFFF (which RF64 readers take as
+ * "see ds64") even with a pad byte after odd data.
  */
-export const encodeHeader = (format: WavFormat, frames: Frames, padded = false): Buffer => {
+export const maxRiffDataBytes = (dataOffset: number): number => uint32Max - 1 - (dataOffset - 8) - 1;
+
+/** Whether a header stating `sizes` must be RF64: the data, or the whole RIFF chunk, is beyond 32-bit sizes. */
+export const needsRf64 = (dataOffset: number, sizes: HeaderSizes): boolean =>
+	sizes.dataBytes > maxRiffDataBytes(dataOffset) || sizes.riffSize >= uint32Max;
+
+export type EncodeHeaderOptions = {
+	/** The odd data size is followed by its pad byte on disk (the RIFF size then counts it). @default false */
+	readonly padded?: boolean;
+	/** Write the RF64 form (`ds64` in place of the `JUNK`). @default false */
+	readonly rf64?: boolean;
+};
+
+/** The header for `frames` frames of `format`. */
+export const encodeHeader = (format: WavFormat, frames: Frames, options: EncodeHeaderOptions = {}): Buffer => {
 	const layout = headerLayout(format);
 	const {channels, sampleRate, sampleFormat} = format;
 	const bits = bytesPerSample(sampleFormat) * 8;
-	const dataBytes = frames * layout.blockAlign;
 	const header = Buffer.alloc(layout.dataOffset);
-	header.write('RIFF', 0, 'latin1');
-	header.writeUInt32LE(riffBodySize(layout, dataBytes, padded), riffSizeOffset);
 	header.write('WAVE', 8, 'latin1');
-	header.write('fmt ', 12, 'latin1');
-	header.writeUInt32LE(fmtBodySize(layout.extensible, isFloatFormat(sampleFormat)), 16);
-	header.writeUInt16LE(layout.formatTag, 20);
-	header.writeUInt16LE(channels, 22);
-	header.writeUInt32LE(sampleRate, 24);
-	header.writeUInt32LE(sampleRate * layout.blockAlign, 28);
-	header.writeUInt16LE(layout.blockAlign, 32);
-	header.writeUInt16LE(bits, 34);
+	header.write('fmt ', fmtOffset, 'latin1');
+	header.writeUInt32LE(fmtBodySize(layout.extensible, isFloatFormat(sampleFormat)), fmtOffset + 4);
+	const fmt = header.subarray(fmtOffset + 8);
+	fmt.writeUInt16LE(layout.formatTag, 0);
+	fmt.writeUInt16LE(channels, 2);
+	fmt.writeUInt32LE(sampleRate, 4);
+	fmt.writeUInt32LE(sampleRate * layout.blockAlign, 8);
+	fmt.writeUInt16LE(layout.blockAlign, 12);
+	fmt.writeUInt16LE(bits, 14);
 	if (layout.extensible) {
-		header.writeUInt16LE(22, 36);
-		header.writeUInt16LE(bits, 38);
-		header.writeUInt32LE(defaultChannelMask(channels), 40);
-		header.writeUInt16LE(isFloatFormat(sampleFormat) ? WaveFormatTag.ieeeFloat : WaveFormatTag.pcm, 44);
-		header.set(guidTail, 46);
+		fmt.writeUInt16LE(22, 16);
+		fmt.writeUInt16LE(bits, 18);
+		fmt.writeUInt32LE(defaultChannelMask(channels), 20);
+		fmt.writeUInt16LE(isFloatFormat(sampleFormat) ? WaveFormatTag.ieeeFloat : WaveFormatTag.pcm, 24);
+		fmt.set(guidTail, 26);
 	} else if (layout.formatTag !== WaveFormatTag.pcm) {
-		header.writeUInt16LE(0, 36);
+		fmt.writeUInt16LE(0, 16);
 	}
 	if (layout.factLengthOffset !== undefined) {
 		header.write('fact', layout.factLengthOffset - 8, 'latin1');
 		header.writeUInt32LE(4, layout.factLengthOffset - 4);
-		header.writeUInt32LE(frames, layout.factLengthOffset);
 	}
 	header.write('data', layout.dataSizeOffset - 4, 'latin1');
-	header.writeUInt32LE(dataBytes, layout.dataSizeOffset);
+	const dataBytes = frames * layout.blockAlign;
+	const sizes = {riffSize: riffBodySize(layout.dataOffset, dataBytes, options.padded ?? false), dataBytes, frames};
+	for (const patch of sizePatches({...layout, ds64Offset: ds64ChunkOffset}, sizes, options.rf64 ?? false)) {
+		header.set(patch.bytes, patch.offset);
+	}
 	return header;
 };
 
-/** The RIFF chunk's size field: everything after its first 8 bytes. */
-export const riffBodySize = (layout: HeaderLayout, dataBytes: number, padded: boolean): number =>
-	layout.dataOffset - 8 + dataBytes + (padded ? dataBytes & 1 : 0);
+/** The RIFF chunk's size: everything after its first 8 bytes. */
+export const riffBodySize = (dataOffset: number, dataBytes: number, padded: boolean): number =>
+	dataOffset - 8 + dataBytes + (padded ? dataBytes % 2 : 0);
 
-/** The format a `fmt ` chunk body describes, or a reason it is not one we can read. */
-export type DecodedFormat =
-	| {
-			readonly ok: true;
-			readonly format: WavFormat;
-			readonly formatTag: number;
-			readonly extensible: boolean;
-			readonly blockAlign: number;
-			readonly bitsPerSample: number;
-			readonly channelMask: number | undefined;
-	  }
-	| {readonly ok: false; readonly reason: string};
+/** The sizes a header states. */
+export type HeaderSizes = {
+	/** The RIFF chunk's size: everything after its first 8 bytes. */
+	readonly riffSize: number;
+	readonly dataBytes: number;
+	/** The `fact` (and `ds64`) sample count: frames, as everyone writes it for PCM. */
+	readonly frames: Frames;
+};
+
+/** Where a header keeps its sizes. */
+export type SizeFields = {
+	/** Byte offset of the `ds64` chunk, or of the `JUNK` chunk holding its place; needed for the RF64 form. */
+	readonly ds64Offset: number | undefined;
+	readonly dataSizeOffset: number;
+	readonly factLengthOffset: number | undefined;
+};
+
+/** Bytes to write at an offset of the file. */
+export type HeaderPatch = {readonly offset: number; readonly bytes: Buffer};
+
+/**
+ * The writes that make a header state `sizes`, in RIFF or RF64 form. Everything that differs between the
+ * two forms is in them, so a header switches form (either way) by these writes alone.
+ */
+export const sizePatches = (fields: SizeFields, sizes: HeaderSizes, rf64: boolean): HeaderPatch[] => {
+	const {ds64Offset} = fields;
+	if (rf64 && ds64Offset === undefined) {
+		throw new Error('sizePatches: an RF64 header needs a ds64 chunk');
+	}
+	const wide = (value: number): number => (rf64 ? uint32Max : value);
+	const patches = [
+		{offset: 0, bytes: Buffer.concat([Buffer.from(rf64 ? 'RF64' : 'RIFF', 'latin1'), uint32(wide(sizes.riffSize))])},
+		{offset: fields.dataSizeOffset, bytes: uint32(wide(sizes.dataBytes))},
+	];
+	if (ds64Offset !== undefined) {
+		patches.push({offset: ds64Offset, bytes: rf64 ? encodeDs64(sizes) : junkChunk()});
+	}
+	if (fields.factLengthOffset !== undefined) {
+		patches.push({offset: fields.factLengthOffset, bytes: uint32(wide(sizes.frames))});
+	}
+	return patches;
+};
+
+const uint32 = (value: number): Buffer => {
+	const bytes = Buffer.alloc(4);
+	bytes.writeUInt32LE(value);
+	return bytes;
+};
+
+/** The `JUNK` chunk holding the place of `ds64`, zero-filled as EBU Tech 3306 suggests. */
+const junkChunk = (): Buffer => {
+	const chunk = Buffer.alloc(8 + ds64BodySize);
+	chunk.write('JUNK', 0, 'latin1');
+	chunk.writeUInt32LE(ds64BodySize, 4);
+	return chunk;
+};
+
+/** A whole `ds64` chunk (header included) with an empty table. */
+const encodeDs64 = (sizes: HeaderSizes): Buffer => {
+	const chunk = Buffer.alloc(8 + ds64BodySize);
+	chunk.write('ds64', 0, 'latin1');
+	chunk.writeUInt32LE(ds64BodySize, 4);
+	chunk.writeBigUInt64LE(BigInt(sizes.riffSize), 8);
+	chunk.writeBigUInt64LE(BigInt(sizes.dataBytes), 16);
+	chunk.writeBigUInt64LE(BigInt(sizes.frames), 24);
+	// Table length 0: no other chunk is over 4 GiB.
+	return chunk;
+};
+
+/** What a chunk body says, or a reason we cannot use it. */
+type Decoded<T> = ({readonly ok: true} & T) | {readonly ok: false; readonly reason: string};
+
+/** The 64-bit sizes of a `ds64` chunk. */
+export type DecodedDs64 = Decoded<{readonly riffSize: number; readonly dataSize: number; readonly sampleCount: number}>;
+
+/** Decodes a `ds64` chunk body (without its 8-byte chunk header); its table of other chunk sizes is ignored. */
+export const decodeDs64 = (body: Buffer): DecodedDs64 => {
+	if (body.length < 24) {
+		return {ok: false, reason: `ds64 chunk is ${body.length} bytes, expected at least 24`};
+	}
+	const sizes = [body.readBigUInt64LE(0), body.readBigUInt64LE(8), body.readBigUInt64LE(16)] as const;
+	// Sizes are JS numbers: exact up to 2^53 bytes, which no file system reaches.
+	if (sizes.some((size) => size > BigInt(Number.MAX_SAFE_INTEGER))) {
+		return {ok: false, reason: 'ds64 chunk declares sizes beyond 2^53 bytes'};
+	}
+	const [riffSize, dataSize, sampleCount] = sizes;
+	return {ok: true, riffSize: Number(riffSize), dataSize: Number(dataSize), sampleCount: Number(sampleCount)};
+};
+
+/** The format a `fmt ` chunk body describes. */
+export type DecodedFormat = Decoded<{
+	readonly format: WavFormat;
+	readonly formatTag: number;
+	readonly extensible: boolean;
+	readonly blockAlign: number;
+	readonly bitsPerSample: number;
+	readonly channelMask: number | undefined;
+}>;
 
 /** Decodes a `fmt ` chunk body (without its 8-byte chunk header). */
 export const decodeFormatChunk = (body: Uint8Array): DecodedFormat => {

@@ -4,7 +4,7 @@ export const WavReadErrorCode = {
 	notWav: 'WAV_NOT_WAV',
 	/** RIFF/WAVE, but it ends before its format or data chunk. */
 	truncated: 'WAV_TRUNCATED',
-	/** A WAV encoding we do not read (8-bit, 64-bit float, compressed, RF64, ...). */
+	/** A WAV encoding we do not read (8-bit, 64-bit float, compressed, RIFX, ...). */
 	unsupported: 'WAV_UNSUPPORTED',
 } as const;
 export type WavReadErrorCode = (typeof WavReadErrorCode)[keyof typeof WavReadErrorCode];

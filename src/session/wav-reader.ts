@@ -1,7 +1,7 @@
 import {open, type FileHandle} from 'node:fs/promises';
 import type {Frames, Hertz} from '../engine/units.js';
 import {decodeSamples, type SampleFormat} from './sample-format.js';
-import {decodeFormatChunk} from './wav-header.js';
+import {decodeDs64, decodeFormatChunk, ds64BodySize, ds64ChunkOffset, uint32Max, type DecodedDs64} from './wav-header.js';
 import {WavReadError, WavReadErrorCode} from './wav-read-error.js';
 
 /** A WAV file's header, its declared sizes and what is actually on disk. */
@@ -20,9 +20,17 @@ export type WavInfo = {
 	readonly blockAlign: number;
 	/** Byte offset of the first sample. */
 	readonly dataOffset: number;
-	/** The RIFF chunk's size field (file size - 8 when current). */
+	/** RF64 (EBU Tech 3306): the sizes below that do not fit in 32 bits come from its `ds64` chunk. */
+	readonly rf64: boolean;
+	/**
+	 * Byte offset of the `ds64` chunk, or of the `JUNK` chunk that holds its place right after `WAVE` (as our
+	 * writer leaves it): where the 64-bit sizes go. Undefined unless the chunk has exactly the size of a
+	 * `ds64` with an empty table, the only one rewritten in place.
+	 */
+	readonly ds64Offset: number | undefined;
+	/** The RIFF chunk's size (file size - 8 when current). */
 	readonly declaredRiffSize: number;
-	/** The data chunk's size field. */
+	/** The data chunk's size. */
 	readonly declaredDataSize: number;
 	/** Byte offset of the `fact` chunk's sample count, if there is one. */
 	readonly factLengthOffset: number | undefined;
@@ -98,21 +106,23 @@ const readInfo = async (file: FileHandle, filePath: string): Promise<WavInfo> =>
 	const {size: fileSize} = await file.stat();
 	const head = await readExactly(file, 0, Math.min(12, fileSize));
 	const tag = head.toString('latin1', 0, 4);
-	if (tag === 'RF64' || tag === 'RIFX') {
+	if (tag === 'RIFX') {
 		throw new WavReadError(WavReadErrorCode.unsupported, filePath, `${tag} files are not supported`);
 	}
 	if (head.length < 12) {
-		if ('RIFF'.startsWith(tag) && head.length > 0) {
+		if (head.length > 0 && (['RIFF', 'RF64'] as const).some((riff) => riff.startsWith(tag))) {
 			throw new WavReadError(WavReadErrorCode.truncated, filePath, `truncated WAV: the file is ${fileSize} bytes`);
 		}
 		throw new WavReadError(WavReadErrorCode.notWav, filePath, `not a WAV file (${fileSize} bytes)`);
 	}
-	if (tag !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') {
+	const rf64 = tag === 'RF64';
+	if ((tag !== 'RIFF' && !rf64) || head.toString('latin1', 8, 12) !== 'WAVE') {
 		throw new WavReadError(WavReadErrorCode.notWav, filePath, 'not a WAV file (no RIFF/WAVE header)');
 	}
-	const declaredRiffSize = head.readUInt32LE(4);
 
 	let format: ReturnType<typeof decodeFormatChunk> | undefined;
+	let ds64: DecodedDs64 | undefined;
+	let ds64Offset: number | undefined;
 	let factLengthOffset: number | undefined;
 	let factSampleLength: number | undefined;
 	let position = 12;
@@ -132,20 +142,25 @@ const readInfo = async (file: FileHandle, filePath: string): Promise<WavInfo> =>
 			if (!format.ok) {
 				throw new WavReadError(WavReadErrorCode.unsupported, filePath, format.reason);
 			}
-			const dataIsLast = !chunksTile(await restAfter(file, bodyOffset + size + (size & 1), fileSize));
+			const narrow = {riffSize: head.readUInt32LE(4), dataSize: size, sampleCount: factSampleLength};
+			const sizes = rf64 ? widen(filePath, ds64, narrow) : narrow;
+			const dataEnd = bodyOffset + sizes.dataSize;
+			const dataIsLast = !chunksTile(await restAfter(file, dataEnd + (sizes.dataSize % 2), fileSize));
 			return describe({
 				filePath,
 				format,
 				fileSize,
-				declaredRiffSize,
+				rf64,
+				ds64Offset,
+				declaredRiffSize: sizes.riffSize,
 				dataOffset: bodyOffset,
-				declaredDataSize: size,
+				declaredDataSize: sizes.dataSize,
 				factLengthOffset,
-				factSampleLength,
+				factSampleLength: sizes.sampleCount,
 				dataIsLast,
 			});
 		}
-		if (id === 'fmt ' || id === 'fact') {
+		if (id === 'fmt ' || id === 'fact' || (id === 'ds64' && rf64)) {
 			if (size > maxHeaderChunk) {
 				throw new WavReadError(WavReadErrorCode.unsupported, filePath, `${id.trim()} chunk of ${size} bytes`);
 			}
@@ -155,20 +170,46 @@ const readInfo = async (file: FileHandle, filePath: string): Promise<WavInfo> =>
 			const body = await readExactly(file, bodyOffset, size);
 			if (id === 'fmt ') {
 				format = decodeFormatChunk(body);
+			} else if (id === 'ds64') {
+				ds64 = decodeDs64(body);
 			} else if (size >= 4) {
 				factLengthOffset = bodyOffset;
 				factSampleLength = body.readUInt32LE(0);
 			}
 		}
-		// Anything else (LIST, bext, JUNK, ...) is skipped; chunks are padded to even sizes.
+		// Where a repair can write 64-bit sizes: a chunk it can overwrite whole with a table-less ds64.
+		if (size === ds64BodySize && (rf64 ? id === 'ds64' : id === 'JUNK' && position === ds64ChunkOffset)) {
+			ds64Offset = position;
+		}
+		// Anything else (LIST, bext, other JUNK, ...) is skipped; chunks are padded to even sizes.
 		position = bodyOffset + size + (size & 1);
 	}
+};
+
+type Sizes = {readonly riffSize: number; readonly dataSize: number; readonly sampleCount: number | undefined};
+
+/** An RF64 file's sizes: each 32-bit field that says 0xFFFFFFFF ("see ds64") replaced by its `ds64` value. */
+const widen = (filePath: string, ds64: DecodedDs64 | undefined, narrow: Sizes): Sizes => {
+	if (ds64 === undefined) {
+		throw new WavReadError(WavReadErrorCode.unsupported, filePath, 'RF64 file without a ds64 chunk before its data');
+	}
+	if (!ds64.ok) {
+		throw new WavReadError(WavReadErrorCode.unsupported, filePath, ds64.reason);
+	}
+	const pick = (value: number, wide: number): number => (value === uint32Max ? wide : value);
+	return {
+		riffSize: pick(narrow.riffSize, ds64.riffSize),
+		dataSize: pick(narrow.dataSize, ds64.dataSize),
+		sampleCount: narrow.sampleCount === undefined ? undefined : pick(narrow.sampleCount, ds64.sampleCount),
+	};
 };
 
 type Found = {
 	readonly filePath: string;
 	readonly format: Extract<ReturnType<typeof decodeFormatChunk>, {ok: true}>;
 	readonly fileSize: number;
+	readonly rf64: boolean;
+	readonly ds64Offset: number | undefined;
 	readonly declaredRiffSize: number;
 	readonly dataOffset: number;
 	readonly declaredDataSize: number;
@@ -196,6 +237,8 @@ const describe = (found: Found): WavInfo => {
 		bitsPerSample: format.bitsPerSample,
 		blockAlign,
 		dataOffset,
+		rf64: found.rf64,
+		ds64Offset: found.ds64Offset,
 		declaredRiffSize,
 		declaredDataSize,
 		factLengthOffset: found.factLengthOffset,

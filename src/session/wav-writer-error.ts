@@ -2,8 +2,6 @@ import type {Frames} from '../engine/units.js';
 
 /** Error codes of our own, beside the system ones (`ENOSPC`, `EACCES`, `EFBIG`, ...) a write can fail with. */
 export const WavWriterErrorCode = {
-	/** The 32-bit RIFF sizes cannot describe more data (about 4 GiB). */
-	sizeLimit: 'WAV_SIZE_LIMIT',
 	/** A write returned 0 bytes without an error. */
 	shortWrite: 'WAV_SHORT_WRITE',
 } as const;

@@ -2,7 +2,7 @@ import {open, unlink, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
 import type {Frames, Hertz} from '../engine/units.js';
 import {bytesPerSample, encodeSamples, isSampleFormat, type SampleFormat} from './sample-format.js';
-import {encodeHeader, headerLayout, type HeaderLayout, type WavFormat} from './wav-header.js';
+import {encodeHeader, headerLayout, maxRiffDataBytes, type HeaderLayout, type WavFormat} from './wav-header.js';
 import {syncDirectory} from './sync-directory.js';
 import {WavWriterError, WavWriterErrorCode} from './wav-writer-error.js';
 
@@ -18,6 +18,12 @@ export type WavWriterOptions = {
 	 * @default 500
 	 */
 	readonly headerRefreshMs?: number;
+	/**
+	 * Data bytes above which the header is RF64 (a `ds64` chunk holds the 64-bit sizes). For tests, to get
+	 * RF64 files of a few KB; lower values than the default only make smaller files RF64.
+	 * @default the most a plain RIFF header describes, about 4 GiB
+	 */
+	readonly rf64AboveBytes?: number;
 	/** Called once, with the first write error (the same object as `writer.error`). */
 	readonly onError?: (error: WavWriterError) => void;
 };
@@ -48,6 +54,10 @@ type Waiter = {resolve: () => void; reject: (error: unknown) => void};
  * queue and returns at once: it runs in the audio drain loop, so it never waits for the disk and never
  * throws a disk error. One background loop writes the queue in order with positional writes, patches the header
  * sizes at least every `headerRefreshMs` and datasyncs.
+ *
+ * There is no size limit of our own: past about 4 GiB the header becomes RF64, whose 64-bit sizes are
+ * exact in a JS number up to 2^53 bytes, far beyond any file system's file size limit (ext4: 16 TiB,
+ * over a year of 48 kHz stereo float), which ends a capture with `EFBIG` like any other write error.
  */
 export class WavWriter {
 	readonly path: string;
@@ -60,6 +70,7 @@ export class WavWriter {
 	readonly #file: FileHandle;
 	readonly #format: WavFormat;
 	readonly #layout: HeaderLayout;
+	readonly #rf64AboveBytes: number;
 	readonly #sampleBytes: number;
 	readonly #onError: ((error: WavWriterError) => void) | undefined;
 	readonly #timer: NodeJS.Timeout;
@@ -79,10 +90,9 @@ export class WavWriter {
 	#closed = false;
 	#finalized: Promise<{frames: Frames}> | undefined;
 	#error: WavWriterError | undefined;
-	/** The error still lets the queue drain (the size limit) instead of stopping all writes. */
-	#drainAfterError = false;
 
-	private constructor(filePath: string, file: FileHandle, format: WavFormat, refreshMs: number, onError: WavWriterOptions['onError']) {
+	private constructor(filePath: string, file: FileHandle, settings: Settings) {
+		const {format} = settings;
 		this.path = filePath;
 		this.#file = file;
 		this.#format = format;
@@ -91,22 +101,22 @@ export class WavWriter {
 		this.sampleFormat = format.sampleFormat;
 		this.#layout = headerLayout(format);
 		this.dataOffset = this.#layout.dataOffset;
+		this.#rf64AboveBytes = settings.rf64AboveBytes;
 		this.#sampleBytes = bytesPerSample(format.sampleFormat);
-		this.#onError = onError;
+		this.#onError = settings.onError;
 		this.#timer = setInterval(() => {
 			this.#tick();
-		}, refreshMs);
+		}, settings.refreshMs);
 		// A recording in progress must not keep the process alive on its own: the app decides when to stop.
 		this.#timer.unref();
 	}
 
 	/** Creates `filePath` exclusively (it must not exist) with mode 0600 and writes an empty header. */
 	static async create(filePath: string, options: WavWriterOptions): Promise<WavWriter> {
-		const format = validateOptions(filePath, options);
-		const refreshMs = options.headerRefreshMs ?? defaultRefreshMs;
+		const settings = validateOptions(filePath, options);
 		const file = await open(filePath, 'wx', 0o600);
 		try {
-			await file.write(encodeHeader(format, 0), 0, undefined, 0);
+			await file.write(encodeHeader(settings.format, 0), 0, undefined, 0);
 			await syncDirectory(path.dirname(filePath));
 		} catch (error) {
 			// The file is ours (created exclusively) and holds no audio yet.
@@ -114,7 +124,7 @@ export class WavWriter {
 			await unlink(filePath).catch(() => undefined);
 			throw error;
 		}
-		return new WavWriter(filePath, file, format, refreshMs, options.onError);
+		return new WavWriter(filePath, file, settings);
 	}
 
 	/** Frames accepted by `append` (the file's length once everything is written). */
@@ -165,20 +175,8 @@ export class WavWriter {
 		if (this.#error !== undefined || frames === 0) {
 			return;
 		}
-		const room = (this.#layout.maxDataBytes - this.#bytesQueued) / this.#layout.blockAlign;
-		const accepted = Math.min(frames, room);
-		this.#enqueue(interleaved, accepted * channels);
-		this.#framesAppended += accepted;
-		if (accepted < frames) {
-			this.#fail(
-				new WavWriterError(`${this.path}: a WAV file cannot hold more than ${this.#framesAppended} frames of this format`, {
-					code: WavWriterErrorCode.sizeLimit,
-					path: this.path,
-					framesWritten: this.#framesAppended,
-				}),
-				true,
-			);
-		}
+		this.#enqueue(interleaved, frames * channels);
+		this.#framesAppended += frames;
 		if (this.#chunks.length > 1 || this.#chunks[0]?.sealed === true) {
 			this.#kick();
 		}
@@ -255,7 +253,7 @@ export class WavWriter {
 	async #pump(): Promise<void> {
 		try {
 			for (;;) {
-				if (this.#error !== undefined && !this.#drainAfterError) {
+				if (this.#error !== undefined) {
 					break;
 				}
 				const batch = this.#take(this.#syncWanted || this.#closing);
@@ -274,7 +272,7 @@ export class WavWriter {
 				}
 			}
 		} catch (error) {
-			this.#fail(error, false);
+			this.#fail(error);
 		}
 		// Cleared in the same synchronous step as the last check, so a `#kick` cannot be lost in between.
 		this.#pumping = false;
@@ -312,7 +310,7 @@ export class WavWriter {
 	async #syncHeader(): Promise<void> {
 		const dataBytes = this.framesWritten * this.#layout.blockAlign;
 		if (dataBytes !== this.#headerBytes) {
-			await this.#file.write(encodeHeader(this.#format, this.framesWritten), 0, undefined, 0);
+			await this.#file.write(this.#header(this.framesWritten, false), 0, undefined, 0);
 			this.#headerBytes = dataBytes;
 		}
 		await this.#file.datasync();
@@ -325,7 +323,7 @@ export class WavWriter {
 		for (;;) {
 			this.#kick();
 			await this.#pumpDone;
-			if (this.#error !== undefined && !this.#drainAfterError) {
+			if (this.#error !== undefined) {
 				break;
 			}
 			if (this.#chunks.length === 0 && !this.#syncWanted) {
@@ -344,15 +342,15 @@ export class WavWriter {
 				// RIFF chunks are padded to an even size; the pad byte is not part of the data.
 				await this.#file.write(Buffer.alloc(1), 0, 1, this.dataOffset + dataBytes);
 			}
-			await this.#file.write(encodeHeader(this.#format, frames, padded), 0, undefined, 0);
+			await this.#file.write(this.#header(frames, padded), 0, undefined, 0);
 			this.#headerBytes = dataBytes;
 			await this.#file.sync();
 		} catch (error) {
-			this.#fail(error, false);
+			this.#fail(error);
 		} finally {
 			this.#closed = true;
 			await this.#file.close().catch((error: unknown) => {
-				this.#fail(error, false);
+				this.#fail(error);
 			});
 		}
 		for (const waiter of this.#flushWaiters.splice(0)) {
@@ -370,8 +368,14 @@ export class WavWriter {
 		return {frames};
 	}
 
-	/** Records the first error, stops the writes (unless `drain`) and tells whoever listens. */
-	#fail(cause: unknown, drain: boolean): void {
+	/** The header for `frames` frames: RIFF, or RF64 once the data has outgrown it. */
+	#header(frames: Frames, padded: boolean): Buffer {
+		const rf64 = frames * this.#layout.blockAlign > this.#rf64AboveBytes;
+		return encodeHeader(this.#format, frames, {padded, rf64});
+	}
+
+	/** Records the first error, stops the writes and tells whoever listens. */
+	#fail(cause: unknown): void {
 		if (this.#error !== undefined) {
 			return;
 		}
@@ -385,12 +389,9 @@ export class WavWriter {
 						cause,
 					});
 		this.#error = error;
-		this.#drainAfterError = drain;
-		if (!drain) {
-			// Nothing more will be written; the timer would only patch the same header again.
-			this.#chunks.length = 0;
-			clearInterval(this.#timer);
-		}
+		// Nothing more will be written; the timer would only patch the same header again.
+		this.#chunks.length = 0;
+		clearInterval(this.#timer);
 		for (const waiter of this.#flushWaiters.splice(0)) {
 			waiter.reject(error);
 		}
@@ -402,7 +403,15 @@ export class WavWriter {
 	}
 }
 
-const validateOptions = (filePath: string, options: WavWriterOptions): WavFormat => {
+/** The options, checked and with their defaults. */
+type Settings = {
+	readonly format: WavFormat;
+	readonly refreshMs: number;
+	readonly rf64AboveBytes: number;
+	readonly onError: WavWriterOptions['onError'];
+};
+
+const validateOptions = (filePath: string, options: WavWriterOptions): Settings => {
 	if (typeof filePath !== 'string' || filePath.length === 0) {
 		throw new TypeError('WavWriter.create: path must be a non-empty string');
 	}
@@ -425,7 +434,13 @@ const validateOptions = (filePath: string, options: WavWriterOptions): WavFormat
 	if (onError !== undefined && typeof onError !== 'function') {
 		throw new TypeError('WavWriter.create: onError must be a function');
 	}
-	return {sampleRate, channels, sampleFormat};
+	const format = {sampleRate, channels, sampleFormat};
+	const riffLimit = maxRiffDataBytes(headerLayout(format).dataOffset);
+	const {rf64AboveBytes = riffLimit} = options;
+	if (!Number.isInteger(rf64AboveBytes) || rf64AboveBytes < 0 || rf64AboveBytes > riffLimit) {
+		throw new RangeError(`WavWriter.create: rf64AboveBytes must be a whole number of bytes from 0 to ${riffLimit}, got ${rf64AboveBytes}`);
+	}
+	return {format, refreshMs: headerRefreshMs, rf64AboveBytes, onError};
 };
 
 /** The buffers left after the first `bytes` bytes were written. */
