@@ -126,6 +126,7 @@ describe('the terminal UI in a real terminal', () => {
 			const layout = planLayout(columns, rows, 2);
 			const lines = screen.split('\n');
 			assert.match(lines[0]!, /^╭─+╮$/, screen);
+			assert.match(lines[layout.prerollRow]!, /^ pre-roll \[[█░]+\] +\d\.\d \/ 2 s$/, screen);
 			assert.match(lines[layout.meterTop]!, /^ in_1 +\[/, screen);
 			assert.match(lines[layout.meterTop + 1]!, /^ in_2 +\[/, screen);
 			assert.equal(meterLines(screen).length, 2, `one row per meter, no stray copies:\n${screen}`);
@@ -137,6 +138,8 @@ describe('the terminal UI in a real terminal', () => {
 				assert.equal(/\[([^\]]*)\]/.exec(meter)![1]!.length, layout.meterCells, screen);
 			}
 		};
+		// The gauge is painted in place too: Ink no longer redraws the screen for each tenth of a second.
+		await terminal.waitFor(/^ pre-roll \[█+\] +2\.0 \/ 2 s$/m);
 		const playing = await terminal.waitFor(/ in_1 +\[.*\] +-6\.0 dB\n in_2 +\[░+\] +-inf dB/);
 		assertScreen(playing, 80, 24);
 

@@ -41,23 +41,26 @@ describe('MeterPainter', () => {
 		assert.deepEqual(writes, []);
 	});
 
-	test('after each frame it paints every meter row under the banner; then only the rows that changed', () => {
+	test('after each frame it paints the pre-roll gauge and every meter under the banner; then only the rows that changed', () => {
 		const {engine, writes, frame} = setup();
 		frame();
 		const layout = planLayout(80, 24, 2);
 		assert.equal(writes.length, 1);
 		const first = paintedRows(writes[0]!);
-		assert.deepEqual([...first.keys()], [layout.meterTop + 1, layout.meterTop + 2]);
+		assert.deepEqual([...first.keys()], [layout.prerollRow + 1, layout.meterTop + 1, layout.meterTop + 2]);
+		assert.match(first.get(layout.prerollRow + 1)!, /^ pre-roll \[█{35}░{15}\] {3}9\.2 \/ 13 s$/);
 		assert.match(first.get(layout.meterTop + 1)!, /^ in_1 {5}\[█{40}░{10}\] {6}-12\.0 dB$/);
 		assert.match(first.get(layout.meterTop + 2)!, /^ in_2 {5}\[█{25}░{25}\] {6}-30\.0 dB$/);
 
 		engine.set(snapshot({levels: [level('omega13:in_1', -12), level('omega13:in_2', -6)]}));
-		assert.deepEqual([...paintedRows(writes[1]!).keys()], [layout.meterTop + 2], 'in_1 did not change');
+		assert.deepEqual([...paintedRows(writes[1]!).keys()], [layout.meterTop + 2], 'the pre-roll and in_1 did not change');
 		engine.set(snapshot({levels: [level('omega13:in_1', -12), level('omega13:in_2', -6)]}));
 		assert.equal(writes.length, 2, 'nothing changed, nothing written');
 
 		frame();
-		assert.equal(paintedRows(writes[2]!).size, 2, 'a new frame may have drawn older levels: all rows again');
+		assert.equal(paintedRows(writes[2]!).size, 3, 'a new frame may have drawn older levels: all rows again');
+		engine.set(snapshot({bufferFilledSeconds: 13, levels: [level('omega13:in_1', -12), level('omega13:in_2', -6)]}));
+		assert.match(paintedRows(writes[3]!).get(layout.prerollRow + 1)!, /\[█{50}\] {2}13\.0 \/ 13 s$/);
 	});
 
 	test('after a resize it waits for the frame drawn for the new size', () => {

@@ -2,7 +2,7 @@ import {Box} from 'ink';
 import {useMemo, useState} from 'react';
 import type {EpochMs} from '../engine/units.js';
 import type {EngineCommands, EngineStore} from './engine-store.js';
-import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel, PaintedMeters} from './engine-views.js';
+import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel, PaintedGauges} from './engine-views.js';
 import {HelpLine} from './help-line.js';
 import {mainHelp, pastSessionsHelp, pickerHelp, transcriptHelp} from './help-text.js';
 import type {InputsStore} from './inputs-view.js';
@@ -31,7 +31,7 @@ export type AppProps = {
 	/** The clock for peak-hold decay and how long BLOCKED stays up. @default Date.now */
 	readonly clock?: () => EpochMs;
 	readonly stateOptions?: StateViewOptions;
-	/** A MeterPainter draws the meter rows, so they need not re-render with every level. @default false */
+	/** A MeterPainter draws the pre-roll and meter rows, so they need not re-render with every update. @default false */
 	readonly paintedMeters?: boolean;
 };
 
@@ -72,11 +72,13 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.frameRows}>
 			<EngineBanner engine={engine} layout={layout} clock={clock} options={stateOptions} />
-			<EnginePreroll engine={engine} layout={layout} />
 			{paintedMeters ? (
-				<PaintedMeters engine={engine} layout={layout} clock={clock} />
+				<PaintedGauges engine={engine} layout={layout} clock={clock} />
 			) : (
-				<EngineMeters engine={engine} layout={layout} clock={clock} />
+				<>
+					<EnginePreroll engine={engine} layout={layout} />
+					<EngineMeters engine={engine} layout={layout} clock={clock} />
+				</>
 			)}
 			{past.level !== 'closed' ? (
 				<PastSessionsScreen state={past} rows={layout.paneRows} columns={layout.columns} liveDir={sessionView.dir} />

@@ -42,15 +42,23 @@ export const EngineMeters = ({engine, layout, clock}: MetersProps) => {
 	return <LevelMeters levels={levels} layout={layout} now={clock()} />;
 };
 
-const portsOf = (snapshot: EngineSnapshot): string => snapshot.levels.map(level => level.port).join('\n');
+/** What changes the painted gauges' shape: the ports and the buffer's length. */
+const gaugeShape = (snapshot: EngineSnapshot): string => `${snapshot.bufferSeconds}\n${snapshot.levels.map(level => level.port).join('\n')}`;
 
 /**
- * The meters when the MeterPainter keeps them moving: this re-renders only when the ports change. When Ink
- * draws the screen for another reason it shows the levels of that moment, and the painter paints over them.
+ * The pre-roll gauge and the meters when the MeterPainter keeps them moving: this re-renders only when
+ * their shape changes. When Ink draws the screen for another reason it shows the values of that moment,
+ * and the painter paints over them.
  */
-export const PaintedMeters = ({engine, layout, clock}: MetersProps) => {
-	useStoreSelector(engine, portsOf);
-	return <LevelMeters levels={shownLevels(engine.getSnapshot())} layout={layout} now={clock()} />;
+export const PaintedGauges = ({engine, layout, clock}: MetersProps) => {
+	useStoreSelector(engine, gaugeShape);
+	const snapshot = engine.getSnapshot();
+	return (
+		<>
+			<PrerollGauge filled={snapshot.bufferFilledSeconds} total={snapshot.bufferSeconds} layout={layout} />
+			<LevelMeters levels={shownLevels(snapshot)} layout={layout} now={clock()} />
+		</>
+	);
 };
 
 export const EngineInputs = ({engine, layout, inputs}: EngineViewProps & {readonly inputs: InputsView | undefined}) => {

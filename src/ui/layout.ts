@@ -11,7 +11,9 @@ export type ScreenLayout = {
 	 * row: the meter painter relies on that.
 	 */
 	readonly frameRows: number;
-	/** The screen row (from 0) of the first meter: under the banner and the pre-roll line. */
+	/** The screen row (from 0) of the pre-roll gauge, under the banner; the meters follow it. */
+	readonly prerollRow: number;
+	/** The screen row (from 0) of the first meter. */
 	readonly meterTop: number;
 	/** Width of labels in front of the bars (`pre-roll`, `in_1`). */
 	readonly labelWidth: number;
@@ -73,6 +75,7 @@ export const planLayout = (columns: number, rows: number, channels: number): Scr
 		columns: width,
 		frameRows: available,
 		// Banner: two lines, inside a border when there is room; then the pre-roll line.
+		prerollRow: bannerBorder ? 4 : 2,
 		meterTop: (bannerBorder ? 4 : 2) + 1,
 		labelWidth,
 		meterCells,

@@ -5,6 +5,7 @@ import type {ScreenLayout} from './layout.js';
 import {meterRow} from './meter-row.js';
 import {scaleLine} from './meter-scale.js';
 import type {PeakHold} from './peak-hold.js';
+import {SegmentsText} from './segments-text.js';
 import {usePeakHold} from './use-peak-hold.js';
 
 export type LevelMetersProps = {
@@ -35,12 +36,4 @@ type MeterRowProps = {
 	readonly now: EpochMs;
 };
 
-const MeterRow = ({level, hold, layout, now}: MeterRowProps) => (
-	<Text wrap="truncate">
-		{meterRow(level, hold, layout, now).map((segment, index) => (
-			<Text key={index} color={segment.color} bold={segment.bold}>
-				{segment.text}
-			</Text>
-		))}
-	</Text>
-);
+const MeterRow = ({level, hold, layout, now}: MeterRowProps) => <SegmentsText segments={meterRow(level, hold, layout, now)} />;

@@ -1,9 +1,9 @@
 import chalk from 'chalk';
-import type {ChannelLevel} from '../engine/engine-snapshot.js';
+import type {ChannelLevel, EngineSnapshot} from '../engine/engine-snapshot.js';
 import type {EpochMs} from '../engine/units.js';
 import type {EngineStore} from './engine-store.js';
 import {planLayout, type ScreenLayout} from './layout.js';
-import {meterRow, shownLevels, type MeterSegment} from './meter-row.js';
+import {meterRow, prerollRow, shownLevels, type MeterSegment} from './meter-row.js';
 import {nextPeakHold, type PeakHold} from './peak-hold.js';
 import type {TerminalSize} from './use-terminal-size.js';
 
@@ -33,12 +33,13 @@ const toAnsi = (segments: readonly MeterSegment[]): string =>
 		.join('');
 
 /**
- * Draws the meter rows straight onto the terminal at each engine update (15 a second in the app), while
- * Ink redraws the rest of the screen only when something else changes. Ink rebuilds its whole frame for any change (about 5 ms at
+ * Draws the pre-roll gauge and the meter rows straight onto the terminal at each engine update (15 a
+ * second in the app), while Ink redraws the rest of the screen only when something else changes. Ink rebuilds its whole frame for any change (about 5 ms at
  * 80x24), which at the meters' rate cost 12 % of a core; a painted row costs a few microseconds.
  *
  * It works because the screen is always `layout.frameRows` tall, one row less than the terminal, so
- * Ink's frame starts on the terminal's first row: meter row `i` is terminal row `layout.meterTop + i`.
+ * Ink's frame starts on the terminal's first row: the gauge is on terminal row `layout.prerollRow`,
+ * meter `i` on `layout.meterTop + i`.
  * Each row is written with the cursor saved and restored, so Ink's own cursor bookkeeping (it erases its
  * frame upwards from where it left the cursor) is untouched. After every frame Ink writes (reported
  * through `inkWrote`), the rows are painted again, over Ink's possibly older copy of them. Until Ink
@@ -51,8 +52,9 @@ export class MeterPainter {
 	readonly #unsubscribe: () => void;
 	#levels: readonly ChannelLevel[] = [];
 	#holds: PeakHold[] = [];
-	/** What each row last showed, so an unchanged row is not written again. */
-	#painted: string[] = [];
+	#preroll = {filled: 0, total: 0};
+	/** What each terminal row last showed, so an unchanged row is not written again. */
+	#painted = new Map<number, string>();
 	/** The terminal size Ink's last frame was drawn for, when that frame had the planned height. */
 	#frame: TerminalSize | undefined;
 	#disposed = false;
@@ -61,10 +63,10 @@ export class MeterPainter {
 		this.#options = options;
 		this.#clock = options.clock ?? Date.now;
 		this.#unsubscribe = options.engine.subscribe(() => {
-			this.#take(shownLevels(options.engine.getSnapshot()));
+			this.#take(options.engine.getSnapshot());
 			this.#paint();
 		});
-		this.#take(shownLevels(options.engine.getSnapshot()));
+		this.#take(options.engine.getSnapshot());
 	}
 
 	/** Everything Ink writes to the terminal comes here after it was written. */
@@ -79,7 +81,7 @@ export class MeterPainter {
 		}
 		const size = this.#options.size();
 		this.#frame = lines === this.#layout(size).frameRows ? {columns: size.columns, rows: size.rows} : undefined;
-		this.#painted = [];
+		this.#painted.clear();
 		this.#paint();
 	}
 
@@ -96,7 +98,9 @@ export class MeterPainter {
 		return planLayout(size.columns, size.rows, this.#levels.length);
 	}
 
-	#take(levels: readonly ChannelLevel[]): void {
+	#take(snapshot: EngineSnapshot): void {
+		this.#preroll = {filled: snapshot.bufferFilledSeconds, total: snapshot.bufferSeconds};
+		const levels = shownLevels(snapshot);
 		if (levels === this.#levels) {
 			return;
 		}
@@ -114,15 +118,18 @@ export class MeterPainter {
 		}
 		const layout = this.#layout(size);
 		const now = this.#clock();
+		const rows: Array<[number, readonly MeterSegment[]]> = [
+			[layout.prerollRow, prerollRow(this.#preroll.filled, this.#preroll.total, layout)],
+			...this.#levels.slice(0, layout.meterRows).map((level, channel): [number, readonly MeterSegment[]] => [layout.meterTop + channel, meterRow(level, this.#holds[channel]!, layout, now)]),
+		];
 		let out = '';
-		for (const [channel, level] of this.#levels.slice(0, layout.meterRows).entries()) {
-			const row = layout.meterTop + channel;
+		for (const [row, segments] of rows) {
 			if (row >= layout.frameRows) {
 				break;
 			}
-			const text = toAnsi(meterRow(level, this.#holds[channel]!, layout, now));
-			if (this.#painted[channel] !== text) {
-				this.#painted[channel] = text;
+			const text = toAnsi(segments);
+			if (this.#painted.get(row) !== text) {
+				this.#painted.set(row, text);
 				out += moveTo(row) + text + eraseToEnd;
 			}
 		}

@@ -1,8 +1,8 @@
 import type {ChannelLevel, EngineSnapshot} from '../engine/engine-snapshot.js';
-import type {EpochMs} from '../engine/units.js';
-import {formatDb} from './format.js';
-import type {ScreenLayout} from './layout.js';
-import {dbToCells, meterBar} from './meter-scale.js';
+import type {EpochMs, Seconds} from '../engine/units.js';
+import {formatDb, formatSeconds} from './format.js';
+import {prerollLabel, type ScreenLayout} from './layout.js';
+import {dbToCells, meterBar, meterGlyphs} from './meter-scale.js';
 import {clipLit, heldLevel, type PeakHold} from './peak-hold.js';
 import {shortPortName} from './port-name.js';
 
@@ -12,7 +12,7 @@ import {shortPortName} from './port-name.js';
  */
 export type MeterSegment = {
 	readonly text: string;
-	readonly color?: 'green' | 'yellow' | 'red';
+	readonly color?: 'green' | 'yellow' | 'red' | 'cyan';
 	readonly bold?: boolean;
 };
 
@@ -51,3 +51,17 @@ const silent = (levels: readonly ChannelLevel[]): readonly ChannelLevel[] =>
 /** The levels the meters show: a stopped source's last levels would stand still as if live, so silence instead. */
 export const shownLevels = (snapshot: EngineSnapshot): readonly ChannelLevel[] =>
 	snapshot.source.status === 'stopped' ? silent(snapshot.levels) : snapshot.levels;
+
+/** `pre-roll [██████░░░░]  9.2 / 13 s`, aligned with the meters: what a trigger now would start with. */
+export const prerollRow = (filled: Seconds, total: Seconds, layout: ScreenLayout): readonly MeterSegment[] => {
+	const cells = layout.meterCells;
+	const fraction = total > 0 ? Math.min(1, Math.max(0, filled / total)) : 0;
+	const full = Math.round(fraction * cells);
+	// One decimal, but never "13.0 / 13" before the ring is really full.
+	const shown = fraction < 1 ? Math.min(Math.floor(filled * 10) / 10, total - 0.1) : total;
+	return [
+		{text: ` ${prerollLabel.padEnd(layout.labelWidth)} [`},
+		{text: meterGlyphs.filled.repeat(full) + meterGlyphs.empty.repeat(cells - full), color: 'cyan'},
+		{text: `] ${shown.toFixed(1).padStart(5)} / ${formatSeconds(total)} s`},
+	];
+};
