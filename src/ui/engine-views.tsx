@@ -14,7 +14,7 @@ import {describeState, type StateViewOptions} from './state-view.js';
 import {shallowEqual, useStoreSelector} from './use-store-selector.js';
 
 /*
- * Each part of the screen reads only what it shows from the engine store, so the 20 fps meter updates
+ * Each part of the screen reads only what it shows from the engine store, so the 15 fps meter updates
  * re-render the meters, not the app (or, when the meters are painted, nothing).
  */
 

@@ -13,7 +13,7 @@ export type RenderAppOptions = AppProps & {
 	/** @default process.stderr */
 	readonly stderr?: NodeJS.WriteStream;
 	/**
-	 * Draw the meter rows directly (MeterPainter) instead of redrawing the screen for each level.
+	 * Draw the pre-roll gauge and the meter rows directly (MeterPainter) instead of redrawing the screen for each update.
 	 * @default true, but for Ink's screen-reader mode (`INK_SCREEN_READER=true`), which draws plain text
 	 */
 	readonly paintMeters?: boolean;
