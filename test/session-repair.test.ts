@@ -8,6 +8,7 @@ import {after, before, describe, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {Session} from '../src/session/session.js';
+import {captureRecord} from './helpers/capture-record.js';
 import type {CaptureRecord, SessionManifest} from '../src/session/session-manifest.js';
 import {repairSessions, type RepairReport} from '../src/session/session-repair.js';
 import {readWav, readWavInfo} from '../src/session/wav-reader.js';
@@ -38,21 +39,9 @@ const exited = async (proc: ChildProcess): Promise<void> => {
 const readManifest = async (dir: string): Promise<SessionManifest> =>
 	JSON.parse(await readFile(path.join(dir, 'session.json'), 'utf8')) as SessionManifest;
 
-const baseRecord = (index: number, overrides: Partial<CaptureRecord> = {}): CaptureRecord => ({
-	index,
-	file: `${String(index).padStart(3, '0')}.wav`,
-	state: 'recording',
-	startedAt: '2025-11-23T10:00:00.000Z',
-	triggeredAt: '2025-11-23T10:00:13.000Z',
-	frames: 0,
-	durationSeconds: 0,
-	channels: 2,
-	sampleRate: 48_000,
-	sampleFormat: 'float32',
-	prerollFrames: 624_000,
-	droppedFrames: 0,
-	...overrides,
-});
+/** A record as the writer's first manifest entry has it: nothing written yet. */
+const baseRecord = (index: number, overrides: Partial<CaptureRecord> = {}): CaptureRecord =>
+	captureRecord(index, {frames: 0, durationSeconds: 0, ...overrides});
 
 /** A finished file of `frames` frames of the counter signal. */
 const writeCounter = async (file: string, frames: number): Promise<void> => {

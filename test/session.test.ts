@@ -5,7 +5,7 @@ import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {listSessions} from '../src/session/list-sessions.js';
 import {Session} from '../src/session/session.js';
-import type {CaptureRecord} from '../src/session/session-manifest.js';
+import {captureRecord} from './helpers/capture-record.js';
 
 let root: string;
 before(async () => {
@@ -18,21 +18,6 @@ after(async () => {
 const modeOf = async (file: string): Promise<number> => (await stat(file)).mode & 0o777;
 const readManifest = async (session: Session): Promise<unknown> => JSON.parse(await readFile(path.join(session.dir, 'session.json'), 'utf8'));
 
-const record = (index: number, overrides: Partial<CaptureRecord> = {}): CaptureRecord => ({
-	index,
-	file: `${String(index).padStart(3, '0')}.wav`,
-	state: 'recording',
-	startedAt: '2025-11-23T10:00:00.000Z',
-	triggeredAt: '2025-11-23T10:00:13.000Z',
-	frames: 624_000,
-	durationSeconds: 13,
-	channels: 2,
-	sampleRate: 48_000,
-	sampleFormat: 'float32',
-	prerollFrames: 624_000,
-	droppedFrames: 0,
-	...overrides,
-});
 
 describe('Session', () => {
 	it('creates a private directory named for the local time, with its manifest', async () => {
@@ -71,7 +56,7 @@ describe('Session', () => {
 			assert.equal(session.nextCapture().file, '002.wav');
 			await writeFile(path.join(session.dir, '007.txt'), 'a transcript whose audio is gone');
 			assert.equal(session.nextCapture('flac').file, '008.flac');
-			await session.addCapture(record(12));
+			await session.addCapture(captureRecord(12));
 			assert.equal(session.nextCapture().index, 13);
 			await unlink(path.join(session.dir, '007.txt'));
 			assert.equal(session.nextCapture().index, 14);
@@ -92,14 +77,14 @@ describe('Session', () => {
 		const seen: unknown[] = [];
 		const unsubscribe = session.subscribe(() => seen.push(session.getSnapshot()));
 		const empty = session.getSnapshot();
-		await session.addCapture(record(1));
+		await session.addCapture(captureRecord(1));
 		const recording = session.getSnapshot();
 		assert.notEqual(recording, empty);
 		assert.deepEqual(empty.captures, []);
 		assert.ok(Object.isFrozen(recording) && Object.isFrozen(recording.captures[0]));
 
 		await session.updateCapture(1, {state: 'complete', endedAt: '2025-11-23T10:00:20.000Z', frames: 960_000, durationSeconds: 20});
-		await session.addCapture(record(2, {transcript: {status: 'queued', queuedAt: '2025-11-23T10:00:21.000Z'}}));
+		await session.addCapture(captureRecord(2, {transcript: {status: 'queued', queuedAt: '2025-11-23T10:00:21.000Z'}}));
 		await session.updateCapture(2, {transcript: {status: 'done', text: 'ask not', files: {txt: '002.txt'}}});
 		assert.equal(seen.length, 4);
 		assert.equal(seen.at(-1), session.getSnapshot());
@@ -112,8 +97,8 @@ describe('Session', () => {
 			id: session.id,
 			createdAt: session.manifest.createdAt,
 			captures: [
-				record(1, {state: 'complete', endedAt: '2025-11-23T10:00:20.000Z', frames: 960_000, durationSeconds: 20}),
-				record(2, {droppedFrames: 3, transcript: {status: 'done', text: 'ask not', files: {txt: '002.txt'}}}),
+				captureRecord(1, {state: 'complete', endedAt: '2025-11-23T10:00:20.000Z', frames: 960_000, durationSeconds: 20}),
+				captureRecord(2, {droppedFrames: 3, transcript: {status: 'done', text: 'ask not', files: {txt: '002.txt'}}}),
 			],
 		};
 		assert.deepEqual(await readManifest(session), expected);
@@ -126,7 +111,7 @@ describe('Session', () => {
 	it('keeps fields it does not know, so a newer build can add some', async () => {
 		const session = await Session.create(root, {now: new Date(2025, 2, 4)});
 		const manifestPath = path.join(session.dir, 'session.json');
-		await session.addCapture(record(1, {transcript: {status: 'done', futureField: 1} as never}));
+		await session.addCapture(captureRecord(1, {transcript: {status: 'done', futureField: 1} as never}));
 		await session.dispose();
 		const json = JSON.parse(await readFile(manifestPath, 'utf8')) as {captures: Array<Record<string, unknown>>; note?: string};
 		json.note = 'from the future';
@@ -145,23 +130,23 @@ describe('Session', () => {
 		const session = await Session.create(root, {now: new Date(2025, 2, 5)});
 		try {
 			await assert.rejects(
-				session.addCapture(record(1, {frames: -1, sampleFormat: 'mp3' as never})),
+				session.addCapture(captureRecord(1, {frames: -1, sampleFormat: 'mp3' as never})),
 				new TypeError(
 					'Session.addCapture: invalid capture record: frames: Too small: expected number to be >=0; sampleFormat: Invalid option: expected one of "float32"|"int32"|"int24"|"int16"',
 				),
 			);
-			await session.addCapture(record(1));
-			await assert.rejects(session.addCapture(record(1)), new Error(`Session.addCapture: capture 1 is already in ${session.id}`));
+			await session.addCapture(captureRecord(1));
+			await assert.rejects(session.addCapture(captureRecord(1)), new Error(`Session.addCapture: capture 1 is already in ${session.id}`));
 			await assert.rejects(session.updateCapture(9, {state: 'complete'}), new Error(`Session.updateCapture: no capture 9 in ${session.id}`));
 		} finally {
 			await session.dispose();
 		}
-		await assert.rejects(session.addCapture(record(2)), new Error(`Session.addCapture: session ${session.id} is disposed`));
+		await assert.rejects(session.addCapture(captureRecord(2)), new Error(`Session.addCapture: session ${session.id} is disposed`));
 	});
 
 	it('ends a burst of updates with the manifest matching the last snapshot, and no temp files', async () => {
 		const session = await Session.create(root, {now: new Date(2025, 2, 6)});
-		await session.addCapture(record(1));
+		await session.addCapture(captureRecord(1));
 		const updates: Array<Promise<void>> = [];
 		for (let frames = 1; frames <= 200; frames++) {
 			updates.push(session.updateCapture(1, {frames, durationSeconds: frames / 48_000}));
@@ -188,8 +173,8 @@ describe('listSessions', () => {
 		const listRoot = path.join(root, 'list');
 		const later = await Session.create(listRoot, {now: new Date(2025, 5, 2)});
 		const earlier = await Session.create(listRoot, {now: new Date(2025, 5, 1)});
-		await earlier.addCapture(record(1, {durationSeconds: 13}));
-		await earlier.addCapture(record(2, {durationSeconds: 2.5}));
+		await earlier.addCapture(captureRecord(1, {durationSeconds: 13}));
+		await earlier.addCapture(captureRecord(2, {durationSeconds: 2.5}));
 		await Promise.all([later.dispose(), earlier.dispose()]);
 		await (await Session.create(listRoot, {now: new Date(2025, 5, 3)})).dispose();
 		await writeFile(path.join(listRoot, 'stray.txt'), 'not a session');
