@@ -5,12 +5,10 @@ import {chmod, mkdir, mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {doctorExitCode, formatDoctor, runDoctor, type DoctorLine} from '../src/app/doctor.js';
 import {defaultSettings, type Settings} from '../src/config/settings-schema.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const testModel = path.join(path.resolve(repoRoot, '../shared'), 'models', 'for-tests-ggml-tiny.en.bin');
+import {testModel} from './helpers/fixtures.js';
 
 let root: string;
 let env: NodeJS.ProcessEnv;

@@ -3,13 +3,11 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {openFileSource} from '../src/engine/file-source.js';
 import {encodeHeader} from '../src/session/wav-header.js';
 import {readWav} from '../src/session/wav-reader.js';
 
-const repoRoot = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const jfk = path.resolve(repoRoot, '../shared/audio/jfk.wav');
+import {jfkWav as jfk} from './helpers/fixtures.js';
 
 const waitForAudio = async (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
 

@@ -4,15 +4,13 @@ import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {readWav, readWavInfo} from '../src/session/wav-reader.js';
 import {WavReadError} from '../src/session/wav-read-error.js';
 import {encodeHeader} from '../src/session/wav-header.js';
 
 const run = promisify(execFile);
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const jfk = path.resolve(repoRoot, '../shared/audio/jfk.wav');
+import {jfkWav as jfk} from './helpers/fixtures.js';
 
 let dir: string;
 before(async () => {

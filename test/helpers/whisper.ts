@@ -1,18 +1,12 @@
 import {execFile} from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
 import {Session} from '../../src/session/session.js';
 import {readWavInfo} from '../../src/session/wav-reader.js';
 import {ensureWhisperBuilt, type WhisperBinaries} from '../../src/transcribe/whisper-build.js';
 
-/** Compiled to dist/test/helpers/whisper.js: the repository is three levels up. */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const sharedDir = path.resolve(repoRoot, '../shared');
-export const jfkWav = path.join(sharedDir, 'audio', 'jfk.wav');
-/** whisper.cpp's weightless tiny.en: runs the whole pipeline, transcribes nothing. */
-export const testModel = path.join(sharedDir, 'models', 'for-tests-ggml-tiny.en.bin');
+export {jfkWav, repoRoot, testModel} from './fixtures.js';
 
 /**
  * The environment the tests build and run whisper.cpp with: one shared build directory for the whole
