@@ -9,7 +9,7 @@ import {readFileSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {SessionCaptures} from '../src/app/session-captures.js';
+import {SessionCaptures} from '../src/session/session-captures.js';
 import {AudioEngine} from '../src/engine/audio-engine.js';
 import type {CaptureSink} from '../src/engine/capture-sink.js';
 import {JackSource} from '../src/engine/jack-source.js';

@@ -8,8 +8,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type {SampleFormat} from '../src/session/sample-format.js';
-import {WavWriter} from '../src/session/wav-writer.js';
+import type {SampleFormat} from '../src/wav/sample-format.js';
+import {WavWriter} from '../src/wav/wav-writer.js';
 
 const liveSeconds = Number(process.argv[2] ?? 3);
 const rate = 48_000;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
-import {readWav} from '../src/session/wav-reader.js';
+import {readWav} from '../src/wav/wav-reader.js';
 import {verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {RecorderProcess, runCli} from './helpers/recorder-process.js';

@@ -3,7 +3,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {captureFileBase} from '../src/config/capture-file-name.js';
+import {captureFileBase} from '../src/session/capture-file-name.js';
 import {ConfigError} from '../src/config/config-error.js';
 import {formatSettings, settingsReport} from '../src/config/format-settings.js';
 import {connectOverrides, mergeSettings, resolveSettings} from '../src/config/merge-settings.js';

@@ -6,7 +6,7 @@ import type {CaptureSink} from '../src/engine/capture-sink.js';
 import type {Clip} from '../src/engine/clip-reader.js';
 import {demoAssetPath, openDemoSource} from '../src/engine/demo-source.js';
 import {LoopingClipSource} from '../src/engine/looping-clip-source.js';
-import {readWav} from '../src/session/wav-reader.js';
+import {readWav} from '../src/wav/wav-reader.js';
 
 /** A clock the test moves by hand (from 0, so float rounding of epoch-sized times does not blur frame counts). */
 const manualClock = (start = 0) => {

@@ -6,10 +6,10 @@ import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {promisify} from 'node:util';
 import {EncodeError, encodeCapture, findProgram} from '../src/session/encode-capture.js';
-import type {SampleFormat} from '../src/session/sample-format.js';
+import type {SampleFormat} from '../src/wav/sample-format.js';
 import {Session} from '../src/session/session.js';
-import {readWavInfo} from '../src/session/wav-reader.js';
-import {WavWriter} from '../src/session/wav-writer.js';
+import {readWavInfo} from '../src/wav/wav-reader.js';
+import {WavWriter} from '../src/wav/wav-writer.js';
 
 const run = promisify(execFile);
 

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
 import {openFileSource} from '../src/engine/file-source.js';
-import {encodeHeader} from '../src/session/wav-header.js';
-import {readWav} from '../src/session/wav-reader.js';
+import {encodeHeader} from '../src/wav/wav-header.js';
+import {readWav} from '../src/wav/wav-reader.js';
 
 import {jfkWav as jfk} from './helpers/fixtures.js';
 

@@ -3,8 +3,8 @@ import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {WavWriter} from '../src/session/wav-writer.js';
-import {readWav} from '../src/session/wav-reader.js';
+import {WavWriter} from '../src/wav/wav-writer.js';
+import {readWav} from '../src/wav/wav-reader.js';
 import {Resampler, designResampler, downmixToMono, resample} from '../src/transcribe/resampler.js';
 import {writeWhisperWav} from '../src/transcribe/whisper-audio.js';
 

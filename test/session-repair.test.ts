@@ -11,8 +11,8 @@ import {Session} from '../src/session/session.js';
 import {captureRecord} from './helpers/capture-record.js';
 import type {CaptureRecord, SessionManifest} from '../src/session/session-manifest.js';
 import {repairSessions, type RepairReport} from '../src/session/session-repair.js';
-import {readWav, readWavInfo} from '../src/session/wav-reader.js';
-import {WavWriter} from '../src/session/wav-writer.js';
+import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
+import {WavWriter} from '../src/wav/wav-writer.js';
 import {counterSample, fillCounter} from './fixtures/wav-writer-child.js';
 
 const run = promisify(execFile);

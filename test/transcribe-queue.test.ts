@@ -10,7 +10,7 @@ import type {SessionManifest} from '../src/session/session-manifest.js';
 import type {TranscriptState} from '../src/session/transcript-state.js';
 import {lazyEngine} from '../src/transcribe/engine-factory.js';
 import {dropHallucinations, segmentsText} from '../src/transcribe/hallucination-filter.js';
-import {renderSessionTranscript} from '../src/transcribe/transcript-files.js';
+import {renderSessionTranscript} from '../src/session/session-transcript.js';
 import {TranscriptionQueue, type QueueEvent} from '../src/transcribe/transcription-queue.js';
 import {jfkWav, makeSession, testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
 

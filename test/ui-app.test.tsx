@@ -3,7 +3,7 @@ import {afterEach, describe, test} from 'node:test';
 import type {EngineSnapshot} from '../src/engine/engine-snapshot.js';
 import {App, type AppProps} from '../src/ui/app.js';
 import type {SessionView} from '../src/ui/session-view.js';
-import {createValueStore} from '../src/ui/value-store.js';
+import {createValueStore} from '../src/util/store.js';
 import {keys, renderInTerminal, type TerminalRender} from './helpers/ink-terminal.js';
 import {assertFits, selectedLine, inputs, level, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {planLayout} from '../src/ui/layout.js';
 import {MeterPainter} from '../src/ui/meter-painter.js';
-import {createValueStore} from '../src/ui/value-store.js';
+import {createValueStore} from '../src/util/store.js';
 import {level, snapshot, testNow} from './helpers/ui-fixtures.js';
 
 // The painter against a recording of what it writes. That the rows land in the right place on a real

@@ -5,7 +5,7 @@ import type {EngineCommands, PortChoice} from '../src/ui/engine-store.js';
 import type {InputsView} from '../src/ui/inputs-view.js';
 import {portPickerReducer, initialPortPicker, sortPorts} from '../src/ui/port-picker-state.js';
 import {noPortsMessage} from '../src/ui/use-port-picker.js';
-import {createValueStore} from '../src/ui/value-store.js';
+import {createValueStore} from '../src/util/store.js';
 import {keys, renderInTerminal, type TerminalRender} from './helpers/ink-terminal.js';
 import {inputs, session, snapshot, testNow} from './helpers/ui-fixtures.js';
 

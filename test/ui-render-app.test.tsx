@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {loadTerminalUi} from '../src/ui/load-terminal-ui.js';
 import {noTerminalMessage} from '../src/ui/no-terminal-message.js';
-import {createValueStore} from '../src/ui/value-store.js';
+import {createValueStore} from '../src/util/store.js';
 import {recordingCommands, session, snapshot} from './helpers/ui-fixtures.js';
 
 // Loaded the way the app loads them, so the test draws under CI=true as the app does (Ink must not be

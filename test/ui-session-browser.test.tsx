@@ -12,7 +12,7 @@ import {PastSessionList} from '../src/ui/past-session-list.js';
 import {closedPastSessions, pastSessionsReducer, type PastSessionsAction, type PastSessionsState} from '../src/ui/past-sessions-state.js';
 import {PastSessionsScreen} from '../src/ui/past-sessions-screen.js';
 import type {SessionView} from '../src/ui/session-view.js';
-import {createValueStore} from '../src/ui/value-store.js';
+import {createValueStore} from '../src/util/store.js';
 import {keys, renderInTerminal, type TerminalRender} from './helpers/ink-terminal.js';
 import {recordSession} from './helpers/recorded-sessions.js';
 import {assertFits, selectedLine, inputs, pastSessionReads, pastSessions, pastSessionView, pastSummary, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';

@@ -6,7 +6,7 @@ import {EngineBanner} from '../src/ui/engine-views.js';
 import {planLayout} from '../src/ui/layout.js';
 import {StateBanner} from '../src/ui/state-banner.js';
 import {describeState, noServerAdvice} from '../src/ui/state-view.js';
-import {createValueStore} from '../src/ui/value-store.js';
+import {createValueStore} from '../src/util/store.js';
 import {snapshot, testNow} from './helpers/ui-fixtures.js';
 
 const recording = (overrides: Partial<EngineSnapshot> = {}): EngineSnapshot =>

@@ -3,7 +3,7 @@ import {describe, test} from 'node:test';
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
 import {shallowEqual, useStoreSelector} from '../src/ui/use-store-selector.js';
-import {createValueStore} from '../src/ui/value-store.js';
+import {createValueStore} from '../src/util/store.js';
 
 describe('useStoreSelector', () => {
 	test('re-renders only when the selected part changes', async () => {

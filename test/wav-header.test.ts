@@ -8,7 +8,7 @@ import {
 	needsRf64,
 	riffBodySize,
 	type WavFormat,
-} from '../src/session/wav-header.js';
+} from '../src/wav/wav-header.js';
 import {assertRf64Header} from './helpers/rf64-header.js';
 
 const stereoFloat: WavFormat = {sampleRate: 48_000, channels: 2, sampleFormat: 'float32'};

@@ -5,9 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {promisify} from 'node:util';
-import {readWav, readWavInfo} from '../src/session/wav-reader.js';
-import {WavReadError} from '../src/session/wav-read-error.js';
-import {encodeHeader} from '../src/session/wav-header.js';
+import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
+import {WavReadError} from '../src/wav/wav-read-error.js';
+import {encodeHeader} from '../src/wav/wav-header.js';
 
 const run = promisify(execFile);
 import {jfkWav as jfk} from './helpers/fixtures.js';

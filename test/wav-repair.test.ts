@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {promisify} from 'node:util';
-import type {SampleFormat} from '../src/session/sample-format.js';
-import {readWav, readWavInfo} from '../src/session/wav-reader.js';
-import {repairWav} from '../src/session/wav-repair.js';
-import {WavWriter} from '../src/session/wav-writer.js';
+import type {SampleFormat} from '../src/wav/sample-format.js';
+import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
+import {repairWav} from '../src/wav/wav-repair.js';
+import {WavWriter} from '../src/wav/wav-writer.js';
 import {fillCounter} from './fixtures/wav-writer-child.js';
 import {assertRf64Header} from './helpers/rf64-header.js';
 

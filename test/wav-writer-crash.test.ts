@@ -7,9 +7,9 @@ import {createInterface} from 'node:readline';
 import {after, before, describe, it} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {promisify} from 'node:util';
-import {readWav, readWavInfo} from '../src/session/wav-reader.js';
-import {repairWav} from '../src/session/wav-repair.js';
-import {WavWriter} from '../src/session/wav-writer.js';
+import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
+import {repairWav} from '../src/wav/wav-repair.js';
+import {WavWriter} from '../src/wav/wav-writer.js';
 import {counterSample, fillCounter} from './fixtures/wav-writer-child.js';
 
 const run = promisify(execFile);

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {promisify} from 'node:util';
-import {readWav, readWavInfo} from '../src/session/wav-reader.js';
-import {WavWriter} from '../src/session/wav-writer.js';
+import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
+import {WavWriter} from '../src/wav/wav-writer.js';
 import {fillCounter} from './fixtures/wav-writer-child.js';
 import {assertRf64Header} from './helpers/rf64-header.js';
 

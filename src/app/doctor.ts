@@ -7,7 +7,7 @@ import {formatBytes} from '../config/format-settings.js';
 import {bufferBytes, defaultSettings, estimateRate, type Settings} from '../config/settings-schema.js';
 import {checkXDisplay} from '../hotkey/x-display.js';
 import {encoderPrograms, missingPrograms, type EncodeFormat} from '../session/encode-capture.js';
-import {bytesPerSample} from '../session/sample-format.js';
+import {bytesPerSample} from '../wav/sample-format.js';
 import {checkModelFile, isModelName, resolveModel} from '../transcribe/model-resolve.js';
 import {TranscriptionError} from '../transcribe/transcription-error.js';
 import {findWhisperBinaries} from '../transcribe/whisper-build.js';

@@ -1,5 +1,5 @@
 import type {EngineEvent} from '../engine/engine-events.js';
-import {framesToSeconds} from '../engine/units.js';
+import {framesToSeconds} from '../util/units.js';
 import {captureNumber} from '../session/session.js';
 
 

@@ -1,7 +1,7 @@
 import type {AudioEngine} from '../engine/audio-engine.js';
 import {JackSource} from '../engine/jack-source.js';
 import type {InputsView} from '../ui/inputs-view.js';
-import {createValueStore, type ValueStore} from '../ui/value-store.js';
+import {createValueStore, type ValueStore} from '../util/store.js';
 
 const viewOf = (engine: AudioEngine): InputsView => {
 	const source = engine.source;

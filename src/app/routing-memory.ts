@@ -1,7 +1,7 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {writeJsonAtomic} from '../session/atomic-write.js';
-import {appDirs, ensurePrivateDir, type XdgEnv} from '../session/paths.js';
+import {appDirs, ensurePrivateDir, type XdgEnv} from '../util/app-dirs.js';
 
 /** For each input (in_1 first), the output ports that fed it when the user said "remember". */
 export type Routing = ReadonlyArray<readonly string[]>;

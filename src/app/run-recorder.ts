@@ -3,7 +3,7 @@ import type {Options} from '../cli/parse-options.js';
 import type {UiStatus} from '../ui/ui-status.js';
 import {loadTerminalUi} from '../ui/load-terminal-ui.js';
 import {noTerminalMessage} from '../ui/no-terminal-message.js';
-import {createValueStore} from '../ui/value-store.js';
+import {createValueStore} from '../util/store.js';
 import {appCommands} from './app-commands.js';
 import {ExitPath} from './exit-path.js';
 import {InputsViewStore} from './inputs-view-store.js';

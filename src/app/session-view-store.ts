@@ -1,7 +1,7 @@
 import type {Session} from '../session/session.js';
 import type {SessionManifest} from '../session/session-manifest.js';
 import type {SessionView} from '../ui/session-view.js';
-import {createValueStore, type ValueStore} from '../ui/value-store.js';
+import {createValueStore, type ValueStore} from '../util/store.js';
 
 const toView = (dir: string, manifest: SessionManifest): SessionView => ({
 	dir,

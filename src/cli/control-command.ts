@@ -1,7 +1,7 @@
 import {NotRunningError, sendControl} from '../control/control-client.js';
 import {controlSocketPath, type ControlCommand, type StatusReport} from '../control/control-protocol.js';
-import {framesToSeconds} from '../engine/units.js';
-import {appDirs} from '../session/paths.js';
+import {framesToSeconds} from '../util/units.js';
+import {appDirs} from '../util/app-dirs.js';
 import {captureNumber} from '../session/session.js';
 
 export type Output = {readonly out: (line: string) => void; readonly err: (line: string) => void};

@@ -1,11 +1,12 @@
 import {parseArgs} from 'node:util';
 import path from 'node:path';
 import {connectOverrides, type SettingOverrides} from '../config/merge-settings.js';
-import type {AudioFormat, FileNaming} from '../config/settings-schema.js';
+import type {FileNaming} from '../session/capture-file-name.js';
+import type {AudioFormat} from '../session/encode-capture.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
-import type {SampleFormat} from '../session/sample-format.js';
+import type {SampleFormat} from '../wav/sample-format.js';
 import {defaultModelName} from '../transcribe/model-catalog.js';
-import type {Decibels, Seconds} from '../engine/units.js';
+import type {Decibels, Seconds} from '../util/units.js';
 
 export const Command = {
 	run: 'run',

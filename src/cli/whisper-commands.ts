@@ -2,7 +2,7 @@ import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import {engineConfig, transcriptionLine} from '../app/transcription.js';
 import {findSession} from '../session/describe-sessions.js';
-import {appDirs} from '../session/paths.js';
+import {appDirs} from '../util/app-dirs.js';
 import {downloadModel, formatDownloadProgress} from '../transcribe/model-download.js';
 import {listInstalledModels, modelsDir} from '../transcribe/model-resolve.js';
 import {runSetup} from '../transcribe/run-setup.js';

@@ -1,7 +1,7 @@
 import {mkdir, open, unlink} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {ensurePrivateDir, type XdgEnv} from '../session/paths.js';
+import {ensurePrivateDir, type XdgEnv} from '../util/app-dirs.js';
 import {defaultConfigPath, defaultSettings, settingKeys, settingSpecs} from './settings-schema.js';
 
 export type InitConfigOptions = {

@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {z} from 'zod';
-import type {XdgEnv} from '../session/paths.js';
+import type {XdgEnv} from '../util/app-dirs.js';
 import {ConfigError} from './config-error.js';
 import {didYouMean} from './did-you-mean.js';
 import {formatKeyPath, JsoncSyntaxError, parseJsonc, type TextPosition} from './parse-jsonc.js';

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import type {XdgEnv} from '../session/paths.js';
+import type {XdgEnv} from '../util/app-dirs.js';
 import {ConfigError} from './config-error.js';
 import {expandHome, issueMessage, loadConfig, type LoadedSettings} from './load-config.js';
 import {settingKeys, settingSpecs, type SettingKey, type SettingOrigin, type Settings} from './settings-schema.js';

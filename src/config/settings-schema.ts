@@ -1,34 +1,13 @@
 import path from 'node:path';
 import {z} from 'zod';
-import type {Decibels, Seconds} from '../engine/units.js';
+import type {Decibels, Seconds} from '../util/units.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
-import {appDirs, type XdgEnv} from '../session/paths.js';
+import {appDirs, type XdgEnv} from '../util/app-dirs.js';
 import {defaultModelName} from '../transcribe/model-catalog.js';
 import {isModelName} from '../transcribe/model-resolve.js';
-
-/** What a finished capture is kept as. Captures are always written as WAV first, then encoded. */
-export const AudioFormat = {
-	/** The capture as recorded (sample format from `sampleFormat`). */
-	wav: 'wav',
-	/** Lossless, 16- or 24-bit (float captures are stored as 24-bit). */
-	flac: 'flac',
-	/** Ogg Opus: small, for speech. */
-	opus: 'opus',
-} as const;
-export type AudioFormat = (typeof AudioFormat)[keyof typeof AudioFormat];
-
-/** How capture files are named. */
-export const FileNaming = {
-	/** `001.wav`, `002.wav`, ... */
-	sequential: 'sequential',
-	/** `{prefix}YYYYMMDD_HHMMSS.wav`, from the capture's first sample. */
-	timestamp: 'timestamp',
-} as const;
-export type FileNaming = (typeof FileNaming)[keyof typeof FileNaming];
-
-/** The sample formats a capture may be recorded in (int32 is readable but not offered). */
-export const recordSampleFormats = ['float32', 'int24', 'int16'] as const;
-export type RecordSampleFormat = (typeof recordSampleFormats)[number];
+import {FileNaming} from '../session/capture-file-name.js';
+import {AudioFormat} from '../session/encode-capture.js';
+import {recordSampleFormats, type RecordSampleFormat} from '../wav/sample-format.js';
 
 /** Every setting, as the app uses it (paths resolved). Keys are the config file's keys. */
 export type Settings = {

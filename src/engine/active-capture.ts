@@ -1,5 +1,5 @@
 import type {CaptureSink, CaptureStart} from './capture-sink.js';
-import type {Frames} from './units.js';
+import type {Frames} from '../util/units.js';
 
 /**
  * One capture between its trigger and its stop: the record queue in front of the sink.

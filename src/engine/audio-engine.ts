@@ -6,7 +6,7 @@ import type {EngineEvent, EngineEventListener} from './engine-events.js';
 import type {CaptureStatus, EngineSnapshot, FinishedCapture} from './engine-snapshot.js';
 import {LevelMeter, type ChannelReading} from './level-meter.js';
 import {checkSilenceGate, defaultSilenceGate, type SilenceGateOptions} from './silence-gate.js';
-import {framesToSeconds, secondsToFrames, type EpochMs, type Frames, type Seconds} from './units.js';
+import {framesToSeconds, secondsToFrames, type EpochMs, type Frames, type Seconds} from '../util/units.js';
 
 export type AudioEngineOptions = {
 	readonly source: AudioSource;

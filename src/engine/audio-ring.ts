@@ -1,4 +1,4 @@
-import type {Frames} from './units.js';
+import type {Frames} from '../util/units.js';
 
 /**
  * The pre-roll: the last `capacity` frames of interleaved float audio, preallocated once.

@@ -1,4 +1,4 @@
-import type {EpochMs, Frames, Hertz} from './units.js';
+import type {EpochMs, Frames, Hertz} from '../util/units.js';
 
 /** Where the engine's audio comes from. */
 export const SourceKind = {

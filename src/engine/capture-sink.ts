@@ -1,4 +1,4 @@
-import type {EpochMs, Frames, Hertz} from './units.js';
+import type {EpochMs, Frames, Hertz} from '../util/units.js';
 
 /** What the engine knows when a capture begins. */
 export type CaptureStart = {

@@ -1,4 +1,4 @@
-import type {Frames, Hertz} from './units.js';
+import type {Frames, Hertz} from '../util/units.js';
 
 /** Interleaved audio held in memory. */
 export type Clip = {

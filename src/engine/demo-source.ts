@@ -1,7 +1,7 @@
 import {fileURLToPath} from 'node:url';
-import {readWav} from '../session/wav-reader.js';
+import {readWav} from '../wav/wav-reader.js';
 import {LoopingClipSource} from './looping-clip-source.js';
-import type {Hertz} from './units.js';
+import type {Hertz} from '../util/units.js';
 
 /**
  * The clip the demo source loops: a chime and a spoken sentence over quiet room tone, 48 kHz mono,

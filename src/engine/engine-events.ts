@@ -1,5 +1,5 @@
 import type {CaptureStatus, FinishedCapture} from './engine-snapshot.js';
-import type {Frames} from './units.js';
+import type {Frames} from '../util/units.js';
 
 /** Things worth a line in headless mode or a notice on screen. */
 export type EngineEvent =

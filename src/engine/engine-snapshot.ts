@@ -1,5 +1,5 @@
 import type {SourceKind} from './audio-source.js';
-import type {Decibels, EpochMs, Frames, Hertz, Seconds} from './units.js';
+import type {Decibels, EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
 
 /** One input channel as the meters show it. */
 export type ChannelLevel = {

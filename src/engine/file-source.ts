@@ -1,7 +1,7 @@
 import path from 'node:path';
-import {readWav} from '../session/wav-reader.js';
+import {readWav} from '../wav/wav-reader.js';
 import {LoopingClipSource} from './looping-clip-source.js';
-import type {Hertz} from './units.js';
+import type {Hertz} from '../util/units.js';
 
 export type FileSourceOptions = {
 	/** @default the file's rate */

@@ -3,7 +3,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {JackError, JackErrorCode} from './jack-errors.js';
-import type {EpochMs, Frames, Hertz, Seconds} from './units.js';
+import type {EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
 
 export type JackClientOptions = {
 	/** The client's name on the server (our ports are `NAME:in_1` ...): 1 to 64 characters, no ":". */

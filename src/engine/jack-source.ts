@@ -1,7 +1,7 @@
 import type {AudioSource, SourceStats} from './audio-source.js';
 import {JackError, JackErrorCode, isJackError} from './jack-errors.js';
 import {JackClient} from './jack-native.js';
-import type {EpochMs, Frames, Hertz, Seconds} from './units.js';
+import type {EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
 
 export type JackSourceOptions = {
 	/** JACK client name (the ports are `NAME:in_1 ..`). */

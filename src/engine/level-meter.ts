@@ -1,4 +1,4 @@
-import {amplitudeToDb, type Decibels} from './units.js';
+import {amplitudeToDb, type Decibels} from '../util/units.js';
 
 /** Peak and RMS of one channel over the frames seen since the last `take`. */
 export type ChannelReading = {readonly peak: Decibels; readonly rms: Decibels; readonly clipped: boolean};

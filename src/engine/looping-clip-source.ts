@@ -1,6 +1,6 @@
 import type {AudioSource, SourceKind, SourceStats} from './audio-source.js';
 import {ClipReader, type Clip} from './clip-reader.js';
-import type {EpochMs, Frames, Hertz, Seconds} from './units.js';
+import type {EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
 
 export type LoopingClipSourceOptions = {
 	readonly kind: SourceKind;

@@ -1,5 +1,5 @@
 import type {AudioRing} from './audio-ring.js';
-import {amplitudeToDb, dbToAmplitude, secondsToFrames, type Decibels, type Hertz, type Seconds} from './units.js';
+import {amplitudeToDb, dbToAmplitude, secondsToFrames, type Decibels, type Hertz, type Seconds} from '../util/units.js';
 
 export type SilenceGateOptions = {
 	/** Below this peak on every channel the input counts as silent. `-Infinity` turns the gate off. @default -60 */

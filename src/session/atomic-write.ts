@@ -1,6 +1,6 @@
 import {open, rename, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import {syncDirectory} from './sync-directory.js';
+import {syncDirectory} from '../util/sync-directory.js';
 
 type Pending = {
 	content: string;

@@ -1,6 +1,6 @@
 import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
-import type {Seconds} from '../engine/units.js';
+import type {Seconds} from '../util/units.js';
 import {listSessions, type SessionSummary} from './list-sessions.js';
 import {manifestFile, parseManifest, type CaptureRecord, type SessionManifest} from './session-manifest.js';
 import {TranscriptStatus} from './transcript-state.js';

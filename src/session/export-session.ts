@@ -1,8 +1,8 @@
 import {constants} from 'node:fs';
 import {copyFile, lstat, mkdir, open, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import type {Seconds} from '../engine/units.js';
-import {renderSessionTranscript} from '../transcribe/transcript-files.js';
+import type {Seconds} from '../util/units.js';
+import {renderSessionTranscript} from './session-transcript.js';
 import {
 	findSession,
 	readSessionDetails,

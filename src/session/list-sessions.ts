@@ -1,6 +1,6 @@
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import type {Seconds} from '../engine/units.js';
+import type {Seconds} from '../util/units.js';
 import {sessionDirs} from './session-dirs.js';
 import {manifestFile, parseManifest} from './session-manifest.js';
 

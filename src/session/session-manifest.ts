@@ -1,6 +1,6 @@
 import {z} from 'zod';
-import type {Frames, Hertz, Seconds} from '../engine/units.js';
-import {sampleFormats, type SampleFormat} from './sample-format.js';
+import type {Frames, Hertz, Seconds} from '../util/units.js';
+import {sampleFormats, type SampleFormat} from '../wav/sample-format.js';
 import {TranscriptStatus, type TranscriptState} from './transcript-state.js';
 
 /** The manifest's file name inside a session directory. */

@@ -1,6 +1,6 @@
 import {readdir, readFile, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import type {Frames, Seconds} from '../engine/units.js';
+import type {Frames, Seconds} from '../util/units.js';
 import {writeJsonAtomic} from './atomic-write.js';
 import {captureIndexOf} from './session.js';
 import {clearStaleSessionLock, sessionLockHolder} from './session-lock.js';
@@ -12,8 +12,8 @@ import {
 	sortCaptures,
 	type SessionManifest,
 } from './session-manifest.js';
-import {readWavInfo, type WavInfo} from './wav-reader.js';
-import {repairWav} from './wav-repair.js';
+import {readWavInfo, type WavInfo} from '../wav/wav-reader.js';
+import {repairWav} from '../wav/wav-repair.js';
 import {sessionDirs} from './session-dirs.js';
 
 export const RepairAction = {

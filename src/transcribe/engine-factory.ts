@@ -1,5 +1,5 @@
 import type {ChildProcess} from 'node:child_process';
-import type {XdgEnv} from '../session/paths.js';
+import type {XdgEnv} from '../util/app-dirs.js';
 import {defaultModelName} from './model-catalog.js';
 import {checkModelFile, resolveModel} from './model-resolve.js';
 import {ProcessEngine} from './process-engine.js';

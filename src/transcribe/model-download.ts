@@ -2,7 +2,7 @@ import {createHash, type Hash} from 'node:crypto';
 import {createReadStream} from 'node:fs';
 import {mkdir, open, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import type {XdgEnv} from '../session/paths.js';
+import type {XdgEnv} from '../util/app-dirs.js';
 import {defaultModelsBaseUrl, findKnownModel, knownModels} from './model-catalog.js';
 import {checkModelFile, isModelName, modelFileName, modelsDir} from './model-resolve.js';
 

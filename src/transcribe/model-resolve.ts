@@ -1,6 +1,6 @@
 import {open, readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
-import {appDirs, type XdgEnv} from '../session/paths.js';
+import {appDirs, type XdgEnv} from '../util/app-dirs.js';
 import {TranscriptionError} from './transcription-error.js';
 
 /** A model to load: a short name for the manifest and the file. */

@@ -1,4 +1,4 @@
-import type {Hertz} from '../engine/units.js';
+import type {Hertz} from '../util/units.js';
 
 /**
  * A windowed-sinc (Kaiser) polyphase resampler for any ratio of whole sample rates.

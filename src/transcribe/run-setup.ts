@@ -1,4 +1,4 @@
-import type {XdgEnv} from '../session/paths.js';
+import type {XdgEnv} from '../util/app-dirs.js';
 import {listInstalledModels, modelsDir, type ResolvedModel} from './model-resolve.js';
 import {ensureWhisperBuilt, type BuildProgress, type WhisperBinaries} from './whisper-build.js';
 

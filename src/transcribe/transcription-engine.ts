@@ -1,4 +1,4 @@
-import type {Seconds} from '../engine/units.js';
+import type {Seconds} from '../util/units.js';
 
 /** One stretch of recognised speech; times are from the start of the capture, when the engine gives them. */
 export type EngineSegment = {

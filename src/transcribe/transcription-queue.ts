@@ -1,13 +1,14 @@
 import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type {Seconds} from '../engine/units.js';
+import type {Seconds} from '../util/units.js';
 import type {CapturePatch} from '../session/session.js';
 import type {SessionManifest} from '../session/session-manifest.js';
 import type {TranscriptState} from '../session/transcript-state.js';
 import {copyToClipboard, type ClipboardResult} from './clipboard.js';
 import {dropHallucinations, segmentsText} from './hallucination-filter.js';
-import {writeCaptureTranscript, writeSessionTranscript, transcriptJsonVersion} from './transcript-files.js';
+import {writeSessionTranscript} from '../session/session-transcript.js';
+import {writeCaptureTranscript, transcriptJsonVersion} from './transcript-files.js';
 import {TranscriptionError, failureReason} from './transcription-error.js';
 import type {TranscriptionEngine} from './transcription-engine.js';
 import {writeWhisperWav, type WhisperAudio} from './whisper-audio.js';

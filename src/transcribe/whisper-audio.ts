@@ -1,7 +1,7 @@
 import {open, rm} from 'node:fs/promises';
 import os from 'node:os';
-import type {Frames, Hertz, Seconds} from '../engine/units.js';
-import {readWav, readWavInfo} from '../session/wav-reader.js';
+import type {Frames, Hertz, Seconds} from '../util/units.js';
+import {readWav, readWavInfo} from '../wav/wav-reader.js';
 import {decodeToWav, isWav} from './decode-audio.js';
 import {Resampler, downmixToMono} from './resampler.js';
 

@@ -3,7 +3,7 @@ import {constants, existsSync} from 'node:fs';
 import {access, cp, mkdir, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type {XdgEnv} from '../session/paths.js';
+import type {XdgEnv} from '../util/app-dirs.js';
 import {acquireBuildLock} from './build-lock.js';
 import {patchServerSource, serverPatchId} from './server-patch.js';
 import {TranscriptionError} from './transcription-error.js';

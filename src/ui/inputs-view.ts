@@ -1,4 +1,4 @@
-import type {Store} from './engine-store.js';
+import type {Store} from '../util/store.js';
 
 /** One of our input ports and what feeds it. */
 export type InputView = {

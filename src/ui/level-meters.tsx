@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {ChannelLevel} from '../engine/engine-snapshot.js';
-import type {EpochMs} from '../engine/units.js';
+import type {EpochMs} from '../util/units.js';
 import type {ScreenLayout} from './layout.js';
 import {meterRow} from './meter-row.js';
 import {scaleLine} from './meter-scale.js';

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import type {ChannelLevel, EngineSnapshot} from '../engine/engine-snapshot.js';
-import type {EpochMs} from '../engine/units.js';
+import type {EpochMs} from '../util/units.js';
 import type {EngineStore} from './engine-store.js';
 import {planLayout, type ScreenLayout} from './layout.js';
 import {meterRow, prerollRow, shownLevels, type MeterSegment} from './meter-row.js';

@@ -1,5 +1,5 @@
 import type {ChannelLevel, EngineSnapshot} from '../engine/engine-snapshot.js';
-import type {EpochMs, Seconds} from '../engine/units.js';
+import type {EpochMs, Seconds} from '../util/units.js';
 import {formatDb, formatSeconds} from './format.js';
 import {prerollLabel, type ScreenLayout} from './layout.js';
 import {dbToCells, meterBar, meterGlyphs} from './meter-scale.js';

@@ -1,4 +1,4 @@
-import type {Decibels} from '../engine/units.js';
+import type {Decibels} from '../util/units.js';
 
 /** The bottom of the meter scale; quieter is drawn as nothing. */
 export const meterFloorDb: Decibels = -60;

@@ -1,4 +1,4 @@
-import type {Seconds} from '../engine/units.js';
+import type {Seconds} from '../util/units.js';
 
 /** How a session's transcripts stand. */
 export type TranscriptCounts = {

@@ -1,4 +1,4 @@
-import type {Decibels, EpochMs} from '../engine/units.js';
+import type {Decibels, EpochMs} from '../util/units.js';
 
 /** The highest recent peak of one channel, as a meter's hold mark shows it. Pure state: no React, no Ink. */
 export type PeakHold = {

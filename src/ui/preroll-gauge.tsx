@@ -1,4 +1,4 @@
-import type {Seconds} from '../engine/units.js';
+import type {Seconds} from '../util/units.js';
 import type {ScreenLayout} from './layout.js';
 import {prerollRow} from './meter-row.js';
 import {SegmentsText} from './segments-text.js';

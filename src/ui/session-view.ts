@@ -1,5 +1,5 @@
-import type {Seconds} from '../engine/units.js';
-import type {Store} from './engine-store.js';
+import type {Seconds} from '../util/units.js';
+import type {Store} from '../util/store.js';
 
 /** A capture's transcript as far as it has got. */
 export type TranscriptView = {

@@ -1,4 +1,4 @@
-import type {Store} from './engine-store.js';
+import type {Store} from '../util/store.js';
 
 /** Lines the app wants on screen that are not engine state. */
 export type UiStatus = {

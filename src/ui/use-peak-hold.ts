@@ -1,6 +1,6 @@
 import {useRef} from 'react';
 import type {ChannelLevel} from '../engine/engine-snapshot.js';
-import type {EpochMs} from '../engine/units.js';
+import type {EpochMs} from '../util/units.js';
 import {nextPeakHold, type PeakHold, type PeakHoldOptions} from './peak-hold.js';
 
 /**

@@ -1,5 +1,5 @@
 import {useCallback, useRef, useSyncExternalStore} from 'react';
-import type {Store} from './engine-store.js';
+import type {Store} from '../util/store.js';
 
 type Cache<T, S> = {readonly snapshot: T; readonly select: (snapshot: T) => S; readonly selection: S};
 

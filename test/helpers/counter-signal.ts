@@ -11,7 +11,7 @@
  * easy to trim.
  */
 import {AssertionError} from 'node:assert';
-import type {Frames} from '../../src/engine/units.js';
+import type {Frames} from '../../src/util/units.js';
 
 const period = 2 ** 21;
 const channelOffset = 2 ** 18;

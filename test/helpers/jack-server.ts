@@ -10,7 +10,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {openSync, closeSync, readSync, readdirSync, rmSync, writeSync} from 'node:fs';
-import type {Frames, Hertz} from '../../src/engine/units.js';
+import type {Frames, Hertz} from '../../src/util/units.js';
 
 export type JackServerOptions = {
 	/** @default 48000 */

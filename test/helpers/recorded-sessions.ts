@@ -4,7 +4,7 @@ import {encodeCapture} from '../../src/session/encode-capture.js';
 import type {CaptureRecord} from '../../src/session/session-manifest.js';
 import {Session} from '../../src/session/session.js';
 import type {TranscriptState} from '../../src/session/transcript-state.js';
-import {WavWriter} from '../../src/session/wav-writer.js';
+import {WavWriter} from '../../src/wav/wav-writer.js';
 
 /** Run the tests that use these in UTC, so local times in the output are fixed. */
 export const utc = (iso: string): Date => new Date(iso);

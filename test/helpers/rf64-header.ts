@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type {Frames} from '../../src/engine/units.js';
+import type {Frames} from '../../src/util/units.js';
 
 /** Where the sizes are: a `HeaderLayout` or a `WavInfo`. */
 type Layout = {readonly dataOffset: number; readonly blockAlign: number; readonly factLengthOffset: number | undefined};

@@ -1,6 +1,6 @@
 import type {AudioSource, SourceStats} from '../../src/engine/audio-source.js';
 import type {CaptureSink, CaptureSinkFactory, CaptureStart, CaptureEnd} from '../../src/engine/capture-sink.js';
-import type {Frames} from '../../src/engine/units.js';
+import type {Frames} from '../../src/util/units.js';
 import {fillCounter} from './counter-signal.js';
 
 /**

@@ -13,7 +13,7 @@
  */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
-import type {Frames} from '../../src/engine/units.js';
+import type {Frames} from '../../src/util/units.js';
 
 export type PlayerSignal = 'counter' | 'silence' | `wav:${string}`;
 

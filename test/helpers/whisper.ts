@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {Session} from '../../src/session/session.js';
-import {readWavInfo} from '../../src/session/wav-reader.js';
+import {readWavInfo} from '../../src/wav/wav-reader.js';
 import {ensureWhisperBuilt, type WhisperBinaries} from '../../src/transcribe/whisper-build.js';
 
 export {jfkWav, repoRoot, testModel} from './fixtures.js';

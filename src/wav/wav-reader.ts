@@ -1,5 +1,5 @@
 import {open, type FileHandle} from 'node:fs/promises';
-import type {Frames, Hertz} from '../engine/units.js';
+import type {Frames, Hertz} from '../util/units.js';
 import {decodeSamples, type SampleFormat} from './sample-format.js';
 import {decodeDs64, decodeFormatChunk, ds64BodySize, ds64ChunkOffset, uint32Max, type DecodedDs64} from './wav-header.js';
 import {WavReadError, WavReadErrorCode} from './wav-read-error.js';

@@ -1,4 +1,4 @@
-import type {Frames, Hertz} from '../engine/units.js';
+import type {Frames, Hertz} from '../util/units.js';
 import {bytesPerSample, isFloatFormat, type SampleFormat} from './sample-format.js';
 
 /**

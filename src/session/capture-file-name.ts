@@ -1,5 +1,13 @@
-import {captureNumber} from '../session/session.js';
-import type {FileNaming} from './settings-schema.js';
+import {captureNumber} from './session.js';
+
+/** How capture files are named. */
+export const FileNaming = {
+	/** `001.wav`, `002.wav`, ... */
+	sequential: 'sequential',
+	/** `{prefix}YYYYMMDD_HHMMSS.wav`, from the capture's first sample. */
+	timestamp: 'timestamp',
+} as const;
+export type FileNaming = (typeof FileNaming)[keyof typeof FileNaming];
 
 /**
  * A capture's file name without its extension, per the `fileNaming` setting: `001` (sequential), or

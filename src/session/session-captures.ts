@@ -1,13 +1,12 @@
 import {access} from 'node:fs/promises';
 import {join} from 'node:path';
-import {captureFileBase} from '../config/capture-file-name.js';
-import type {FileNaming} from '../config/settings-schema.js';
+import {captureFileBase, type FileNaming} from './capture-file-name.js';
 import type {CaptureEnd, CaptureSink, CaptureSinkFactory, CaptureStart} from '../engine/capture-sink.js';
-import type {EpochMs} from '../engine/units.js';
-import {framesToSeconds} from '../engine/units.js';
-import type {SampleFormat} from '../session/sample-format.js';
-import {Session} from '../session/session.js';
-import {WavWriter} from '../session/wav-writer.js';
+import type {EpochMs} from '../util/units.js';
+import {framesToSeconds} from '../util/units.js';
+import type {SampleFormat} from '../wav/sample-format.js';
+import {Session} from './session.js';
+import {WavWriter} from '../wav/wav-writer.js';
 
 export type SessionCapturesOptions = {
 	readonly sessionsRoot: string;

@@ -1,4 +1,4 @@
-import type {Frames} from '../engine/units.js';
+import type {Frames} from '../util/units.js';
 
 /** Error codes of our own, beside the system ones (`ENOSPC`, `EACCES`, `EFBIG`, ...) a write can fail with. */
 export const WavWriterErrorCode = {

@@ -1,9 +1,9 @@
 import {open, unlink, type FileHandle} from 'node:fs/promises';
 import path from 'node:path';
-import type {Frames, Hertz} from '../engine/units.js';
+import type {Frames, Hertz} from '../util/units.js';
 import {bytesPerSample, encodeSamples, isSampleFormat, type SampleFormat} from './sample-format.js';
 import {encodeHeader, headerLayout, maxRiffDataBytes, type HeaderLayout, type WavFormat} from './wav-header.js';
-import {syncDirectory} from './sync-directory.js';
+import {syncDirectory} from '../util/sync-directory.js';
 import {WavWriterError, WavWriterErrorCode} from './wav-writer-error.js';
 
 export type WavWriterOptions = {

@@ -17,6 +17,10 @@ export type SampleFormat = (typeof SampleFormat)[keyof typeof SampleFormat];
 
 export const sampleFormats: readonly SampleFormat[] = Object.values(SampleFormat);
 
+/** The sample formats a capture may be recorded in (int32 is readable but not offered). */
+export const recordSampleFormats = ['float32', 'int24', 'int16'] as const satisfies readonly SampleFormat[];
+export type RecordSampleFormat = (typeof recordSampleFormats)[number];
+
 export const isSampleFormat = (value: unknown): value is SampleFormat =>
 	typeof value === 'string' && (sampleFormats as readonly string[]).includes(value);
 

@@ -3,7 +3,7 @@ import {chmod, chown, mkdir, mkdtemp, rm, stat, symlink} from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
-import {appDirs, ensureAppDir, ensurePrivateDir} from '../src/session/paths.js';
+import {appDirs, ensureAppDir, ensurePrivateDir} from '../src/util/app-dirs.js';
 
 let dir: string;
 before(async () => {

@@ -1,5 +1,5 @@
 import {open} from 'node:fs/promises';
-import type {Frames} from '../engine/units.js';
+import type {Frames} from '../util/units.js';
 import {needsRf64, sizePatches, type HeaderSizes} from './wav-header.js';
 import {WavReadError, WavReadErrorCode} from './wav-read-error.js';
 import {readWavInfo, type WavInfo} from './wav-reader.js';

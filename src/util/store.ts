@@ -1,4 +1,12 @@
-import type {Store} from './engine-store.js';
+/**
+ * A plain external store, read with React's `useSyncExternalStore`: `getSnapshot` returns the same object
+ * until something changed, and `subscribe` returns its own unsubscribe. The engine, the session code and
+ * the app's small views implement it without importing React.
+ */
+export type Store<T> = {
+	subscribe(listener: () => void): () => void;
+	getSnapshot(): T;
+};
 
 /** A Store holding one value, replaced with `set`; for the app's small views and for tests. */
 export type ValueStore<T> = Store<T> & {
