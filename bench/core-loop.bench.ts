@@ -59,9 +59,11 @@ try {
 	const source = JackSource.open({name: 'benchengine', channels: 2, connect: 'none', serverName: server.name});
 	const player2 = await startSignalPlayer({server, signal: 'counter', channels: 2, to: ['benchengine:in_1', 'benchengine:in_2']});
 	let sink: CaptureSink | undefined;
-	const captures = new SessionCaptures({sessionsRoot: path.join(root, 'engine'), sampleFormat: 'float32'});
+	const captures = new SessionCaptures({sessionsRoot: path.join(root, 'engine'), sampleFormat: 'float32', fileNaming: 'sequential', filePrefix: ''});
 	const engine = new AudioEngine({
 		source,
+		bufferSeconds: 13,
+		silenceGate: {thresholdDb: -60, windowSeconds: 0.5},
 		openCapture: async start => {
 			sink = await captures.open(start);
 			return sink;

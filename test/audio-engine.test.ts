@@ -14,6 +14,7 @@ const makeEngine = (options: {bufferSeconds?: number; channels?: number; openDel
 	const engine = new AudioEngine({
 		source,
 		bufferSeconds: options.bufferSeconds ?? 1,
+		silenceGate: {thresholdDb: -60, windowSeconds: 0.5},
 		openCapture: factory,
 		drainIntervalMs: 3_600_000,
 	});

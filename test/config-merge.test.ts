@@ -6,7 +6,8 @@ import {after, before, describe, it} from 'node:test';
 import {captureFileBase} from '../src/session/capture-file-name.js';
 import {ConfigError} from '../src/config/config-error.js';
 import {formatSettings, settingsReport} from '../src/config/format-settings.js';
-import {connectOverrides, mergeSettings, resolveSettings} from '../src/config/merge-settings.js';
+import {parseOptions} from '../src/cli/parse-options.js';
+import {mergeSettings, resolveSettings} from '../src/config/merge-settings.js';
 import {bufferBytes, connectPlan, silenceThreshold} from '../src/config/settings-schema.js';
 
 let root: string;
@@ -80,10 +81,15 @@ describe('resolveSettings', () => {
 
 	it('maps --connect to autoConnect and inputs, and back', async () => {
 		const base = await resolveSettings({env: env(), home: root});
-		const none = mergeSettings(base, connectOverrides('none'));
+		const flags = (...argv: string[]) => {
+			const line = parseOptions(argv);
+			return mergeSettings(base, line.overrides, {givenAs: line.givenAs});
+		};
+		const none = flags('--connect', 'none');
 		assert.equal(connectPlan(none.settings), 'none');
-		assert.equal(none.origins.autoConnect, 'flag --connect');
-		const ports = mergeSettings(base, connectOverrides(['a:out_1']));
+		assert.equal(none.origins.autoConnect, 'flag --connect none');
+		assert.equal(connectPlan(flags('--no-auto-connect').settings), 'none');
+		const ports = flags('--connect', 'a:out_1');
 		assert.deepEqual(connectPlan(ports.settings), ['a:out_1']);
 		assert.equal(connectPlan(base.settings), 'physical');
 		assert.equal(silenceThreshold(mergeSettings(base, {silenceThresholdDb: 'off'}).settings), Number.NEGATIVE_INFINITY);

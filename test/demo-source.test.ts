@@ -237,7 +237,12 @@ describe('openDemoSource', () => {
 			flush: async () => {},
 			finish: async () => {},
 		});
-		const engine = new AudioEngine({source: await openDemoSource(), openCapture: async () => sink(1)});
+		const engine = new AudioEngine({
+			source: await openDemoSource(),
+			bufferSeconds: 13,
+			silenceGate: {thresholdDb: -60, windowSeconds: 0.5},
+			openCapture: async () => sink(1),
+		});
 		try {
 			await new Promise<void>(resolve => {
 				const unsubscribe = engine.subscribe(() => {

@@ -1,82 +1,89 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
-import {parseOptions, UsageError} from '../src/cli/parse-options.js';
+import {parseOptions} from '../src/cli/parse-options.js';
+import {ConfigError} from '../src/config/config-error.js';
+import {mergeSettings} from '../src/config/merge-settings.js';
+import {defaultSettings, settingKeys} from '../src/config/settings-schema.js';
 import {runCli} from './helpers/recorder-process.js';
 
 const problems = (argv: string[]): readonly string[] => {
+	const line = parseOptions(argv);
+	assert.ok(line.problems.length > 0, `expected ${argv.join(' ')} to be refused`);
+	return line.problems;
+};
+
+/** What `mergeSettings` says of the settings a command line gives (on top of the defaults). */
+const settingProblems = (argv: string[]): readonly string[] => {
+	const line = parseOptions(argv);
+	assert.deepEqual(line.problems, []);
+	const defaults = {
+		settings: defaultSettings({}, '/home/test'),
+		origins: Object.fromEntries(settingKeys.map(key => [key, 'default'])) as never,
+		file: '/nowhere/config.json',
+		fileFound: false,
+	};
 	try {
-		parseOptions(argv);
+		mergeSettings(defaults, line.overrides, {givenAs: line.givenAs, cwd: '/work', home: '/home/test'});
 	} catch (error) {
-		assert.ok(error instanceof UsageError);
+		assert.ok(error instanceof ConfigError);
 		return error.problems;
 	}
-	assert.fail(`expected ${argv.join(' ')} to be refused`);
+	assert.fail(`expected the settings of ${argv.join(' ')} to be refused`);
 };
 
 describe('parseOptions', () => {
-	it('has the documented defaults', () => {
-		const options = parseOptions([]);
-		assert.equal(options.command, 'run');
-		assert.equal(options.jackName, 'omega13');
-		assert.equal(options.channels, 2);
-		assert.equal(options.bufferSeconds, 13);
-		assert.equal(options.connect, 'physical');
-		assert.equal(options.silenceThresholdDb, -60);
-		assert.equal(options.silenceWindowSeconds, 0.5);
-		assert.equal(options.sampleFormat, 'float32');
+	it('runs the recorder with no settings given when there are no flags', () => {
+		const line = parseOptions([]);
+		assert.equal(line.command, 'run');
+		assert.deepEqual(line.problems, []);
+		assert.deepEqual(line.overrides, {});
+		assert.deepEqual(line.run, {headless: false, source: {kind: 'auto'}});
+		assert.equal(line.configFile, undefined);
 	});
 
-	it('reads every flag, negative numbers included', () => {
-		const options = parseOptions([
+	it('reads every setting flag into an override, negative numbers included', () => {
+		const line = parseOptions([
 			'--headless', '--jack-name', 'rec', '--channels', '4', '--buffer-seconds', '30.5', '--sessions-dir', '/x',
 			'--connect', 'a:b', '--connect', 'c:d', '--silence-threshold', '-45', '--silence-window', '1', '--sample-format', 'int16',
+			'--no-transcribe', '--clipboard', '--model', 'tiny.en', '--engine-url', 'http://h:1', '--format', 'flac',
+			'--file-naming', 'timestamp', '--file-prefix', 'take_', '--hotkey', 'F9', '--no-auto-connect',
 		]);
-		assert.deepEqual(
-			{...options},
-			{
-				command: 'run', args: [], headless: true, json: false, jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x',
-				connect: ['a:b', 'c:d'], silenceThresholdDb: -45, silenceWindowSeconds: 1, sampleFormat: 'int16',
-				source: {kind: 'auto'}, hotkey: 'ctrl+alt+space', transcribe: true, model: 'base.en', engineUrl: undefined, clipboard: false,
-				configFile: undefined, exportTo: undefined, exportFormat: 'md', format: 'wav', fileNaming: 'sequential', filePrefix: 'omega13_',
-				given: {
-					jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x', silenceThresholdDb: -45, silenceWindowSeconds: 1,
-					sampleFormat: 'int16', inputs: ['a:b', 'c:d'],
-				},
-			},
-		);
-		// Only what was typed overrides the config file.
-		assert.deepEqual(parseOptions([]).given, {});
-		assert.deepEqual(parseOptions(['--no-transcribe', '--connect', 'none', '--silence-threshold', 'off']).given, {
-			transcription: false, autoConnect: false, inputs: [], silenceThresholdDb: 'off',
+		assert.deepEqual(line.problems, []);
+		assert.equal(line.run.headless, true);
+		assert.deepEqual(line.overrides, {
+			jackName: 'rec', channels: 4, bufferSeconds: 30.5, sessionsDir: '/x', inputs: ['a:b', 'c:d'], silenceThresholdDb: -45,
+			silenceWindowSeconds: 1, sampleFormat: 'int16', transcription: false, clipboard: true, model: 'tiny.en',
+			engineUrl: 'http://h:1', format: 'flac', fileNaming: 'timestamp', filePrefix: 'take_', hotkey: 'F9', autoConnect: false,
 		});
-		assert.deepEqual(parseOptions(['--source', 'file:/a.wav']).source, {kind: 'file', path: '/a.wav'});
-		assert.equal(parseOptions(['--no-transcribe']).transcribe, false);
+	});
+
+	it('takes --no-X and --X for every boolean setting (--no-clipboard and --transcribe were refused once)', () => {
+		assert.deepEqual(parseOptions(['--no-clipboard', '--transcribe']).overrides, {clipboard: false, transcription: true});
+		assert.deepEqual(parseOptions(['--no-clipboard', 'config']).problems, []);
+	});
+
+	it('reads the words that stand for settings: --connect none and --silence-threshold off', () => {
+		const line = parseOptions(['--connect', 'none', '--silence-threshold', 'OFF']);
+		assert.deepEqual(line.overrides, {autoConnect: false, inputs: [], silenceThresholdDb: 'off'});
+		assert.deepEqual(line.givenAs, {autoConnect: '--connect none', inputs: '--connect none'});
+	});
+
+	it('reads the general flags and the commands\' arguments', () => {
+		assert.deepEqual(parseOptions(['--source', 'file:/a.wav']).run.source, {kind: 'file', path: '/a.wav'});
 		assert.deepEqual(parseOptions(['transcribe', 'last', '2']).args, ['last', '2']);
 		assert.deepEqual(parseOptions(['models', 'download', 'tiny.en']).args, ['download', 'tiny.en']);
-		assert.equal(parseOptions(['--silence-threshold', 'off']).silenceThresholdDb, Number.NEGATIVE_INFINITY);
-		assert.equal(parseOptions(['--connect', 'none']).connect, 'none');
 		assert.equal(parseOptions(['status', '--json']).json, true);
+		assert.equal(parseOptions(['--config', 'x.json']).configFile, `${process.cwd()}/x.json`);
+		// With sessions, --format is the export's format, not the captures' audio format.
+		const exporting = parseOptions(['sessions', 'export', 'last', '--to', '/x', '--format', 'srt']);
+		assert.equal(exporting.exportFormat, 'srt');
+		assert.deepEqual(exporting.overrides, {});
+		assert.deepEqual(parseOptions(['--format', 'opus']).overrides, {format: 'opus'});
 	});
 
-	it('lists every problem at once, each naming the flag and the accepted values', () => {
-		assert.deepEqual(problems(['--channels', '0', '--buffer-seconds', 'abc', '--sample-format', 'mp3', '--jack-name', 'a:b']), [
-			'--jack-name must be 1 to 64 characters without ":", got "a:b"',
-			'--channels must be a whole number from 1 to 8, got "0"',
-			'--buffer-seconds must be a number from 1 to 1800, got "abc"',
-			'--sample-format must be one of float32, int24, int16, got "mp3"',
-		]);
-		assert.deepEqual(problems(['--silence-threshold', '5']), ['--silence-threshold must be a number from -120 to 0, got "5"']);
-		assert.deepEqual(problems(['--channels', '2.5']), ['--channels must be a whole number from 1 to 8, got "2.5"']);
-		assert.deepEqual(problems(['--connect', 'capture_1']), [
-			'--connect takes a full JACK port name like "system:capture_1", got "capture_1" (list ports with jack_lsp)',
-		]);
-		assert.deepEqual(problems(['--channels', '1', '--connect', 'a:1', '--connect', 'a:2']), [
-			'--connect was given 2 ports but there are only 1 inputs: raise --channels or drop a port',
-		]);
-	});
-
-	it('names unknown options, commands and missing values', () => {
+	it('names unknown options, commands, arguments and missing values', () => {
 		assert.deepEqual(problems(['--bufer-seconds', '3']), ['unknown option --bufer-seconds (see --help for the options)']);
+		assert.deepEqual(problems(['--no-model']), ['unknown option --no-model (see --help for the options)']);
 		assert.deepEqual(problems(['record']), [
 			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs (see --help)',
 		]);
@@ -88,29 +95,54 @@ describe('parseOptions', () => {
 		assert.deepEqual(problems(['transcribe']), ['usage: omega13 transcribe SESSION [CAPTURE]']);
 		assert.deepEqual(problems(['models', 'fetch', 'x']), ['usage: omega13 models [download NAME]']);
 		assert.deepEqual(problems(['--source', 'mic']), ['--source must be auto, jack, demo or file:PATH (a WAV file), got "mic"']);
-		assert.match(problems(['--hotkey', 'ctrl+banana'])[0]!, /^--hotkey: bad hotkey "ctrl\+banana"/);
-		assert.deepEqual(problems(['--engine-url', 'localhost:8080']), ['--engine-url must be an http:// or https:// URL, got "localhost:8080"']);
 		assert.deepEqual(problems(['--jack-name']), ['option --jack-name needs a value']);
+		assert.deepEqual(problems(['--config', '']), ['--config must name a file, got an empty string']);
 	});
 });
 
+describe('setting flags, checked by mergeSettings', () => {
+	it('lists every bad value at once, each naming the flag and what it takes', () => {
+		assert.deepEqual(settingProblems(['--channels', '0', '--buffer-seconds', 'abc', '--sample-format', 'mp3', '--jack-name', 'a:b']), [
+			'--buffer-seconds: expected a number from 1 to 1800, got "abc"',
+			'--channels: expected a whole number from 1 to 8, got 0',
+			'--sample-format: expected "float32", "int24" or "int16", got "mp3"',
+			'--jack-name: expected 1 to 64 characters without ":", got "a:b"',
+		]);
+		assert.deepEqual(settingProblems(['--silence-threshold', '5']), ['--silence-threshold: expected a number from -120 to 0 (dBFS) or "off", got 5']);
+		assert.deepEqual(settingProblems(['--channels', '2.5']), ['--channels: expected a whole number from 1 to 8, got 2.5']);
+		assert.deepEqual(settingProblems(['--connect', 'capture_1']), ['--connect: expected a JACK port name like "system:capture_1", got "capture_1"']);
+		assert.deepEqual(settingProblems(['--channels', '1', '--connect', 'a:1', '--connect', 'a:2']), [
+			'inputs: 2 ports are set (flag --connect) but channels is 1 (flag --channels): raise channels or connect fewer ports',
+		]);
+		assert.deepEqual(settingProblems(['--engine-url', 'localhost:8080']), ['--engine-url: expected an http:// or https:// URL, or null, got "localhost:8080"']);
+		assert.deepEqual(settingProblems(['--sessions-dir', ' ']), ['--sessions-dir: expected a directory, got ""']);
+		assert.match(settingProblems(['--hotkey', 'ctrl+banana'])[0]!, /^--hotkey: expected a hotkey like .*, got "ctrl\+banana" \(unknown key "banana"/);
+	});
+});
+
+/** No config file: the user's own must not change what these tests see. */
+const noConfigEnv = {...process.env, XDG_CONFIG_HOME: '/nonexistent/omega13-test-config'};
+
 describe('omega13 command line', () => {
 	it('exits 2 with every problem and a pointer to --help on bad flags', async () => {
-		const result = await runCli(['--channels', '9', '--silence-window', '0']);
+		const result = await runCli(['--channels', '9', '--silence-window', '0'], noConfigEnv);
 		assert.equal(result.code, 2);
 		assert.equal(
 			result.stderr,
-			'omega13: --channels must be a whole number from 1 to 8, got "9"\n' +
-				'omega13: --silence-window must be a number from 0.05 to 10, got "0"\n' +
+			'omega13: --channels: expected a whole number from 1 to 8, got 9\n' +
+				'omega13: --silence-window: expected a number from 0.05 to 10, got 0\n' +
 				'Run `omega13 --help` for the options.\n',
 		);
 	});
 
-	it('prints the help text, which documents every flag', async () => {
-		const result = await runCli(['--help']);
-		assert.equal(result.code, 0);
-		for (const flag of ['--source', '--hotkey', '--no-transcribe', '--model', '--engine-url', '--clipboard', '--headless', '--jack-name', '--channels', '--buffer-seconds', '--sessions-dir', '--connect', '--silence-threshold', '--silence-window', '--sample-format']) {
-			assert.ok(result.stdout.includes(flag), `help lacks ${flag}`);
-		}
+	it('reports a bad command and a bad setting flag together', async () => {
+		const result = await runCli(['record', '--channels', '9'], noConfigEnv);
+		assert.equal(result.code, 2);
+		assert.equal(
+			result.stderr,
+			'omega13: unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs (see --help)\n' +
+				'omega13: --channels: expected a whole number from 1 to 8, got 9\n' +
+				'Run `omega13 --help` for the options.\n',
+		);
 	});
 });

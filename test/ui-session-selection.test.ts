@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import {initialSelection, moveSelection, selectedRow, visibleWindow} from '../src/ui/session-selection.js';
-import {wrapLines} from '../src/ui/wrap-lines.js';
+import {wrapLines} from '../src/util/wrap-lines.js';
 import {fitHelp, mainHelp} from '../src/ui/help-text.js';
 import {session} from './helpers/ui-fixtures.js';
 

@@ -1,14 +1,13 @@
-import path from 'node:path';
-import type {Options} from '../cli/parse-options.js';
+import {connectPlan, silenceThreshold, type Settings} from '../config/settings-schema.js';
 import {ControlServer, type ControlHandler} from '../control/control-server.js';
 import {controlSocketPath, type ControlResponse} from '../control/control-protocol.js';
 import {AudioEngine, type TriggerResult} from '../engine/audio-engine.js';
 import {GlobalHotkey, isHotkeyOff} from '../hotkey/global-hotkey.js';
-import {appDirs, ensureAppDir, ensurePrivateDir} from '../util/app-dirs.js';
+import {ensureAppDir, ensurePrivateDir} from '../util/app-dirs.js';
 import {repairSessions} from '../session/session-repair.js';
 import type {ExitPath} from './exit-path.js';
 import {eventLine} from './event-lines.js';
-import {openJackSource, openSource} from './open-source.js';
+import {openJackSource, openSource, type SourceChoice} from './open-source.js';
 import {SessionCaptures} from '../session/session-captures.js';
 import {SessionViewStore} from './session-view-store.js';
 import {JackSource} from '../engine/jack-source.js';
@@ -18,6 +17,12 @@ import {SourceSupervisor} from './source-supervisor.js';
 import {CaptureEncoder} from './capture-encoder.js';
 import {CaptureTranscriber} from './transcription.js';
 import {statusReport} from './status-report.js';
+
+/** How to run, besides the settings: with or without the terminal UI, and from which source. */
+export type RunOptions = {
+	readonly headless: boolean;
+	readonly source: SourceChoice;
+};
 
 /** Everything a running omega13 holds; each part is registered with the exit path as it is made. */
 export type Recorder = {
@@ -40,8 +45,8 @@ export type Recorder = {
  * Repairs what a crash left, opens the audio source, starts the engine and the control socket.
  * `say` gets one line per thing worth knowing (headless prints them; the TUI shows the latest).
  */
-export const startRecorder = async (options: Options, say: (line: string) => void, exitPath: ExitPath): Promise<Recorder> => {
-	const sessionsRoot = await ensurePrivateDir(path.resolve(options.sessionsDir ?? appDirs().sessions));
+export const startRecorder = async (settings: Settings, run: RunOptions, say: (line: string) => void, exitPath: ExitPath): Promise<Recorder> => {
+	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir);
 	for (const report of await repairSessions(sessionsRoot)) {
 		if (report.action === 'failed') {
 			say(`could not repair ${report.line}`);
@@ -51,8 +56,9 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 	}
 
 	// Remembered routing stands in for the default (physical) connections; explicit ports win over it.
-	const remembered = options.connect === 'physical' ? await loadRouting(options.jackName) : undefined;
-	const sourceSettings = remembered ? {...options, connect: 'none' as const} : options;
+	const connect = connectPlan(settings);
+	const remembered = connect === 'physical' ? await loadRouting(settings.jackName) : undefined;
+	const sourceSettings = {source: run.source, jackName: settings.jackName, channels: settings.channels, connect: remembered ? 'none' : connect};
 	const {source, fellBack} = await openSource(sourceSettings);
 	const releaseSource = exitPath.add('audio source', () => {
 		source.dispose();
@@ -66,9 +72,9 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 	});
 	const captures = new SessionCaptures({
 		sessionsRoot,
-		sampleFormat: options.sampleFormat,
-		fileNaming: options.fileNaming,
-		filePrefix: options.filePrefix,
+		sampleFormat: settings.sampleFormat,
+		fileNaming: settings.fileNaming,
+		filePrefix: settings.filePrefix,
 		onSession: session => {
 			engine.setSessionDir(session.dir);
 			sessionView.follow(session);
@@ -83,25 +89,25 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 	});
 	exitPath.add('session', async () => captures.dispose());
 	// Registered after the session, so they finish (and stop writing to the manifest) before it closes.
-	const encoder = options.format === 'wav' ? undefined : new CaptureEncoder(options.format, say);
+	const encoder = settings.format === 'wav' ? undefined : new CaptureEncoder(settings.format, say);
 	if (encoder) {
 		exitPath.add('encoding', async () => encoder.dispose());
 	}
 	// Whisper reads the WAV: a capture is encoded once its transcript is settled.
-	const transcriber = options.transcribe
-		? new CaptureTranscriber(options, say, (session, index) => encoder?.encode(session, index))
+	const transcriber = settings.transcription
+		? new CaptureTranscriber(settings, say, (session, index) => encoder?.encode(session, index))
 		: undefined;
 	if (transcriber) {
 		exitPath.add('transcription', async () => transcriber.dispose());
 	}
 	const engine = new AudioEngine({
 		source,
-		bufferSeconds: options.bufferSeconds,
-		silenceGate: {thresholdDb: options.silenceThresholdDb, windowSeconds: options.silenceWindowSeconds},
+		bufferSeconds: settings.bufferSeconds,
+		silenceGate: {thresholdDb: silenceThreshold(settings), windowSeconds: settings.silenceWindowSeconds},
 		openCapture: captures.open,
 		// Without meters on screen, fewer wakeups: a trigger drains first, so nothing is late. With them,
 		// 15 frames a second: each Ink frame redraws the whole screen (about 5 ms at 80x24).
-		drainIntervalMs: options.headless ? 100 : 33,
+		drainIntervalMs: run.headless ? 100 : 33,
 		publishIntervalMs: 66,
 	});
 	// The engine owns the source from here on (and disposes whichever source it has at the end).
@@ -139,11 +145,11 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			throw new Error(`the ${current.kind} source has no JACK ports to remember: run with --source jack`);
 		}
 		const routing = current.portNames.map(port => current.client.connections(port));
-		await saveRouting(options.jackName, routing);
+		await saveRouting(settings.jackName, routing);
 		return `remembered ${describeRouting(routing)}: restored at every start (unless --connect is given)`;
 	};
-	const socketPath = controlSocketPath(await ensureAppDir('runtime'), options.jackName);
-	const control = await ControlServer.listen(socketPath, controlHandler(engine, options.jackName, rememberInputs));
+	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
+	const control = await ControlServer.listen(socketPath, controlHandler(engine, settings.jackName, rememberInputs));
 	exitPath.add('control socket', async () => control.dispose());
 
 	return {
@@ -174,10 +180,10 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			});
 		},
 		async startHotkey() {
-			if (options.hotkey === 'off') {
+			if (settings.hotkey === 'off') {
 				return 'global hotkey off (--hotkey off); `omega13 toggle` works';
 			}
-			const hotkey = await GlobalHotkey.start(options.hotkey, () => {
+			const hotkey = await GlobalHotkey.start(settings.hotkey, () => {
 				void engine.toggle();
 			});
 			if (isHotkeyOff(hotkey)) {
@@ -186,7 +192,7 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 			exitPath.add('global hotkey', () => {
 				hotkey.dispose();
 			});
-			return `global hotkey: ${options.hotkey}`;
+			return `global hotkey: ${settings.hotkey}`;
 		},
 	};
 };

@@ -1,13 +1,14 @@
-import type {Output} from '../cli/control-command.js';
-import type {Options} from '../cli/parse-options.js';
+import type {Settings} from '../config/settings-schema.js';
+import {ringBytes} from '../engine/audio-ring.js';
 import type {UiStatus} from '../ui/ui-status.js';
 import {loadTerminalUi} from '../ui/load-terminal-ui.js';
 import {noTerminalMessage} from '../ui/no-terminal-message.js';
 import {createValueStore} from '../util/store.js';
 import {appCommands} from './app-commands.js';
+import type {Output} from './output.js';
 import {ExitPath} from './exit-path.js';
 import {InputsViewStore} from './inputs-view-store.js';
-import {startRecorder, type Recorder} from './recorder.js';
+import {startRecorder, type Recorder, type RunOptions} from './recorder.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -15,13 +16,19 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  * `omega13 [--headless]`: runs until quit or a signal, then leaves through the exit path, which
  * finalizes an open capture before anything else is released.
  */
-export const runRecorder = async (options: Options, io: Output): Promise<number> =>
-	options.headless ? runHeadless(options, io) : runTui(options, io);
+export const runRecorder = async (settings: Settings, run: RunOptions, io: Output): Promise<number> =>
+	run.headless ? runHeadless(settings, run, io) : runTui(settings, run, io);
 
 /** Starts the recorder or exits 1 with the reason; the exit path ends the process in both cases. */
-const start = async (options: Options, io: Output, exitPath: ExitPath, say: (line: string) => void): Promise<Recorder | undefined> => {
+const start = async (
+	settings: Settings,
+	run: RunOptions,
+	io: Output,
+	exitPath: ExitPath,
+	say: (line: string) => void,
+): Promise<Recorder | undefined> => {
 	try {
-		return await startRecorder(options, say, exitPath);
+		return await startRecorder(settings, run, say, exitPath);
 	} catch (error) {
 		io.err(`omega13: ${message(error)}`);
 		await exitPath.exit(1, 'start failed');
@@ -29,18 +36,18 @@ const start = async (options: Options, io: Output, exitPath: ExitPath, say: (lin
 	}
 };
 
-const runHeadless = async (options: Options, io: Output): Promise<number> => {
+const runHeadless = async (settings: Settings, run: RunOptions, io: Output): Promise<number> => {
 	const exitPath = new ExitPath({say: io.err}).install();
 	const say = (line: string): void => {
 		io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
 	};
-	const recorder = await start(options, io, exitPath, say);
+	const recorder = await start(settings, run, io, exitPath, say);
 	if (recorder) {
 		const {source} = recorder.engine;
 		say(
 			`omega13 ready: ${source.kind} source "${source.name}" at ${source.sampleRate} Hz, period ${source.periodFrames}, ` +
-				`inputs ${source.portNames.join(', ')}; keeping ${options.bufferSeconds} s ` +
-				`(${((options.bufferSeconds * source.sampleRate * source.channels * Float32Array.BYTES_PER_ELEMENT) / 1e6).toFixed(1)} MB)`,
+				`inputs ${source.portNames.join(', ')}; keeping ${settings.bufferSeconds} s ` +
+				`(${(ringBytes(settings.bufferSeconds, source.sampleRate, source.channels) / 1e6).toFixed(1)} MB)`,
 		);
 		say(`sessions in ${recorder.sessionsRoot}; trigger with \`omega13 toggle\` (control socket ${recorder.socketPath})`);
 		void recorder.startHotkey().then(say);
@@ -49,7 +56,7 @@ const runHeadless = async (options: Options, io: Output): Promise<number> => {
 	return new Promise<number>(() => {});
 };
 
-const runTui = async (options: Options, io: Output): Promise<number> => {
+const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<number> => {
 	for (const [stream, name] of [
 		[process.stdin, 'stdin'],
 		[process.stdout, 'stdout'],
@@ -72,7 +79,7 @@ const runTui = async (options: Options, io: Output): Promise<number> => {
 	process.stderr.on('error', () => undefined);
 	process.stdin.on('end', hangUp);
 	process.stdin.on('error', hangUp);
-	const recorder = await start(options, io, exitPath, say);
+	const recorder = await start(settings, run, io, exitPath, say);
 	if (!recorder) {
 		return new Promise<number>(() => {});
 	}

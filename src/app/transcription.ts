@@ -1,4 +1,4 @@
-import type {Options} from '../cli/parse-options.js';
+import type {Settings} from '../config/settings-schema.js';
 import {captureNumber, type Session} from '../session/session.js';
 import type {EngineConfig} from '../transcribe/engine-factory.js';
 import {lazyEngine} from '../transcribe/engine-factory.js';
@@ -6,9 +6,9 @@ import {remoteEngineFromUrl} from '../transcribe/remote-engine.js';
 import {TranscriptionQueue, type QueueEvent} from '../transcribe/transcription-queue.js';
 
 
-/** The whisper engine the options ask for: whisper.cpp here (model kept loaded), or a server by URL. */
-export const engineConfig = (options: Pick<Options, 'model' | 'engineUrl'>, onLine?: (line: string) => void): EngineConfig => ({
-	...(options.engineUrl === undefined ? {model: options.model} : {mode: 'remote', remote: remoteEngineFromUrl(options.engineUrl)}),
+/** The whisper engine the settings ask for: whisper.cpp here (model kept loaded), or a server by URL. */
+export const engineConfig = (settings: Pick<Settings, 'model' | 'engineUrl'>, onLine?: (line: string) => void): EngineConfig => ({
+	...(settings.engineUrl === null ? {model: settings.model} : {mode: 'remote', remote: remoteEngineFromUrl(settings.engineUrl)}),
 	...(onLine === undefined ? {} : {onBuildProgress: progress => onLine(`whisper.cpp: ${progress.message}`)}),
 });
 
@@ -47,14 +47,14 @@ export class CaptureTranscriber {
 
 	/** `onSettled` is told when a capture's transcript is done or failed (the WAV is free to go). */
 	constructor(
-		options: Pick<Options, 'model' | 'engineUrl' | 'clipboard'>,
+		settings: Pick<Settings, 'model' | 'engineUrl' | 'clipboard'>,
 		say: (line: string) => void,
 		onSettled?: (session: Session, index: number) => void,
 	) {
 		this.#say = say;
 		this.#queue = new TranscriptionQueue({
-			engine: lazyEngine(engineConfig(options, say)),
-			copyToClipboard: options.clipboard,
+			engine: lazyEngine(engineConfig(settings, say)),
+			copyToClipboard: settings.clipboard,
 			onEvent: event => {
 				const line = transcriptionLine(event);
 				if (line) {

@@ -1,10 +1,9 @@
+import type {Output} from '../app/output.js';
 import {NotRunningError, sendControl} from '../control/control-client.js';
 import {controlSocketPath, type ControlCommand, type StatusReport} from '../control/control-protocol.js';
 import {framesToSeconds} from '../util/units.js';
 import {appDirs} from '../util/app-dirs.js';
 import {captureNumber} from '../session/session.js';
-
-export type Output = {readonly out: (line: string) => void; readonly err: (line: string) => void};
 
 /** `omega13 toggle|status|start|stop`: one request to the running instance; returns the exit code. */
 export const runControlCommand = async (

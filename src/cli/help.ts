@@ -1,5 +1,9 @@
-/** The help text is the specification of the command line: every flag the parser accepts is here. */
-export const helpText = `
+import {flagNames, type SettingSpec} from '../config/setting-spec.js';
+import {settingKeys, specOf} from '../config/settings-schema.js';
+import {wrapLines} from '../util/wrap-lines.js';
+import {generalFlags, type GeneralFlag} from './general-flags.js';
+
+const usage = `
   omega13: always keeps the last 13 seconds; a trigger saves a file that starts in the past
 
   Usage
@@ -24,40 +28,9 @@ export const helpText = `
                                    a session id or its start, or "last"; CAPTURE: a number, or "all")
     $ omega13 models               the whisper models installed
     $ omega13 models download NAME fetch a model (tiny.en, base.en, small.en, ...) with its checksum
+`;
 
-  Options (each may also be set in $XDG_CONFIG_HOME/omega13/config.json; flags win)
-    --config FILE              Settings file  [default: $XDG_CONFIG_HOME/omega13/config.json]
-    --headless                 Run without the terminal UI
-    --jack-name NAME           JACK client name; also names the control socket  [default: omega13]
-    --channels N               Input ports in_1..in_N, 1 to 8  [default: 2]
-    --buffer-seconds S         Seconds of audio kept in memory, 1 to 1800  [default: 13]
-    --sessions-dir DIR         Where session directories go  [default: $XDG_DATA_HOME/omega13/sessions]
-    --connect PORT             Connect this JACK output port to the next input (in_1, in_2, ...);
-                               repeat for each input. "none" leaves the inputs unconnected.
-                               [default: the physical capture ports]
-    --silence-threshold DB     Refuse a capture when every input's peak is below this, in dBFS,
-                               -120 to 0, or "off"  [default: -60]
-    --silence-window S         How much recent input the silence gate looks at, 0.05 to 10 s  [default: 0.5]
-    --sample-format FORMAT     WAV samples: float32, int24 or int16  [default: float32]
-    --format FORMAT            Keep captures as wav, flac (lossless; needs flac) or opus (small, for
-                               speech; needs opusenc): written as WAV, encoded once transcribed  [default: wav]
-    --file-naming NAMING       sequential (001.wav) or timestamp (PREFIXYYYYMMDD_HHMMSS.wav)  [default: sequential]
-    --file-prefix PREFIX       Start of timestamp file names  [default: omega13_]
-    --source SOURCE            auto (JACK when a server runs, else the built-in demo), jack, demo,
-                               or file:PATH (loop a WAV file, in real time)  [default: auto]
-    --hotkey KEY               Global hotkey (X11) that toggles a capture, e.g. ctrl+alt+space, F9,
-                               ctrl+shift+r; "off" for none  [default: ctrl+alt+space]
-    --json                     With status: print it as JSON (for bars and widgets)
-    --no-transcribe            Do not transcribe captures when they end
-    --model NAME|FILE          Whisper model: a name (see omega13 models) or a ggml .bin file  [default: base.en]
-    --engine-url URL           Send captures to this whisper.cpp server or OpenAI-compatible
-                               /v1/audio/transcriptions URL instead of running whisper.cpp here
-    --clipboard                Copy each new transcript to the clipboard (wl-copy or xclip)
-    -h, --help                 Show this help
-    -v, --version              Show the version
-
-  With sessions export: --to DIR (required) and --format md|json|srt  [default: md]
-
+const epilogue = `
   Commands talk to the running instance over a unix socket in $XDG_RUNTIME_DIR/omega13
   (pass the same --jack-name to reach an instance started with one).
 
@@ -67,3 +40,70 @@ export const helpText = `
     $ omega13 --headless --connect system:capture_1
     $ omega13 toggle
 `;
+
+/** Where the description starts, and how wide a line may be. */
+const labelWidth = 27;
+const indent = '    ';
+const lineWidth = 104;
+
+/**
+ * One option: its flags and value on the left, what it does on the right (wrapped), then its default
+ * (never split across lines).
+ */
+export const optionLines = (label: string, help: string, helpDefault: string | undefined): string[] => {
+	const width = lineWidth - indent.length - labelWidth;
+	const text = wrapLines(help, width);
+	if (helpDefault !== undefined && helpDefault !== '') {
+		const tag = `[default: ${helpDefault}]`;
+		const last = text.at(-1)!;
+		if (last.length + 2 + tag.length <= width) {
+			text[text.length - 1] = `${last}  ${tag}`;
+		} else {
+			text.push(tag);
+		}
+	}
+	const pad = ' '.repeat(indent.length + labelWidth);
+	const first = `${indent}${label}`;
+	// A label too wide for its column gets the text on the lines below it.
+	const head = first.length < pad.length ? [`${first.padEnd(pad.length)}${text[0]}`] : [first, `${pad}${text[0]}`];
+	return [...head, ...text.slice(1).map(line => `${pad}${line}`)];
+};
+
+/** `--channels N`, `--[no-]clipboard`: a setting's flags as `--help` shows them. */
+export const settingLabel = (spec: SettingSpec<unknown>): string =>
+	spec.value === undefined ? `--[no-]${spec.flag}` : `${flagNames(spec)[0]} ${spec.value.arg}`;
+
+/** A setting's default as `--help` shows it: the value, or the flag that is in effect for a boolean. */
+export const settingDefault = (spec: SettingSpec<unknown>): string | undefined => {
+	if (spec.helpDefault !== undefined) {
+		return spec.helpDefault;
+	}
+	if (typeof spec.default === 'boolean') {
+		return spec.default ? `--${spec.flag}` : `--no-${spec.flag}`;
+	}
+	return Array.isArray(spec.default) ? spec.default.join(', ') : String(spec.default);
+};
+
+const generalLabel = (flag: GeneralFlag): string =>
+	`${flag.short === undefined ? '' : `-${flag.short}, `}--${flag.name}${flag.arg === undefined ? '' : ` ${flag.arg}`}`;
+
+const generalLines = (section: GeneralFlag['section']): string[] =>
+	generalFlags.filter(flag => flag.section === section).flatMap(flag => optionLines(generalLabel(flag), flag.help, flag.helpDefault));
+
+/** The options section: the general flags, then every setting's flag from the table, in its order. */
+export const optionsHelp = (): string =>
+	[
+		'  Options (each setting may also be set in $XDG_CONFIG_HOME/omega13/config.json; flags win)',
+		...generalLines('before'),
+		...settingKeys.flatMap(key => {
+			const spec = specOf(key);
+			return optionLines(settingLabel(spec), spec.help, settingDefault(spec));
+		}),
+		...generalLines('after'),
+		'',
+		'  With sessions export',
+		...generalLines('sessions export'),
+	].join('\n');
+
+/** The help text is the specification of the command line: every flag the parser accepts is here. */
+export const helpText = (): string => `${usage}\n${optionsHelp()}\n${epilogue}`.trim();

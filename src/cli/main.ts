@@ -1,11 +1,11 @@
 import {readFileSync} from 'node:fs';
+import type {Output} from '../app/output.js';
 import {ConfigError} from '../config/config-error.js';
 import type {LoadedSettings} from '../config/load-config.js';
 import {resolveSettings} from '../config/merge-settings.js';
-import {applySettings} from './apply-settings.js';
-import {runControlCommand, type Output} from './control-command.js';
+import {runControlCommand} from './control-command.js';
 import {helpText} from './help.js';
-import {parseOptions, UsageError, type Options} from './parse-options.js';
+import {parseOptions} from './parse-options.js';
 
 const stdio: Output = {
 	out: line => process.stdout.write(`${line}\n`),
@@ -17,59 +17,59 @@ const version = (): string => {
 	return manifest.version;
 };
 
+const helpHint = 'Run `omega13 --help` for the options.';
+const fileHint = 'Nothing was started. Fix the file, or see `omega13 config init` for a commented example.';
+
 /** Runs one command line; resolves to the exit code (the recorder itself leaves through its exit path). */
 export const main = async (argv: readonly string[], io: Output = stdio): Promise<number> => {
-	let parsed: Options;
-	try {
-		parsed = parseOptions(argv);
-	} catch (error) {
-		if (error instanceof UsageError) {
-			for (const problem of error.problems) {
-				io.err(`omega13: ${problem}`);
-			}
-			io.err('Run `omega13 --help` for the options.');
-			return 2;
-		}
-		throw error;
-	}
-	if (parsed.command === 'help') {
-		io.out(helpText.trim());
+	const line = parseOptions(argv);
+	if (line.problems.length === 0 && line.command === 'help') {
+		io.out(helpText());
 		return 0;
 	}
-	if (parsed.command === 'version') {
+	if (line.problems.length === 0 && line.command === 'version') {
 		io.out(version());
 		return 0;
 	}
-	if (parsed.command === 'config' && parsed.args[0] === 'init') {
+	if (line.problems.length === 0 && line.command === 'config' && line.args[0] === 'init') {
 		const {runConfigInit} = await import('./settings-commands.js');
-		return runConfigInit(parsed, io);
+		return runConfigInit(line.configFile, io);
 	}
-	let loaded: LoadedSettings;
+	// Every problem at once: the command line's, then the settings' (flags are checked with the file's).
+	let loaded: LoadedSettings | undefined;
+	let settingProblems: ConfigError | undefined;
 	try {
-		loaded = await resolveSettings({...(parsed.configFile === undefined ? {} : {configFile: parsed.configFile}), overrides: parsed.given});
+		loaded = await resolveSettings({
+			...(line.configFile === undefined ? {} : {configFile: line.configFile}),
+			overrides: line.overrides,
+			givenAs: line.givenAs,
+		});
 	} catch (error) {
-		if (error instanceof ConfigError) {
-			for (const problem of error.problems) {
-				io.err(`omega13: ${problem}`);
-			}
-			io.err('Nothing was started. Fix the file, or see `omega13 config init` for a commented example.');
-			return error.exitCode;
+		if (!(error instanceof ConfigError)) {
+			throw error;
 		}
-		throw error;
+		settingProblems = error;
 	}
-	const options = applySettings(parsed, loaded);
-	switch (options.command) {
+	if (line.problems.length > 0 || loaded === undefined) {
+		for (const problem of [...line.problems, ...(settingProblems?.problems ?? [])]) {
+			io.err(`omega13: ${problem}`);
+		}
+		io.err(line.problems.length > 0 || settingProblems?.source === 'flags' ? helpHint : fileHint);
+		return 2;
+	}
+	const {settings} = loaded;
+	switch (line.command) {
 		case 'toggle':
 		case 'start':
 		case 'stop':
 		case 'status': {
-			return runControlCommand(options.command, options, io);
+			return runControlCommand(line.command, {jackName: settings.jackName, json: line.json}, io);
 		}
 		case 'inputs': {
-			return runControlCommand('inputs-save', options, io);
+			return runControlCommand('inputs-save', {jackName: settings.jackName, json: line.json}, io);
 		}
 		case 'save-last': {
-			return runControlCommand('save-last', options, io, Number(options.args[0]));
+			return runControlCommand('save-last', {jackName: settings.jackName, json: line.json}, io, Number(line.args[0]));
 		}
 		case 'setup': {
 			const {runSetupCommand} = await import('./whisper-commands.js');
@@ -77,30 +77,30 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 		}
 		case 'transcribe': {
 			const {runTranscribeCommand} = await import('./whisper-commands.js');
-			return runTranscribeCommand(options, io);
+			return runTranscribeCommand(line.args, settings, io);
 		}
 		case 'models': {
 			const {runModelsCommand} = await import('./whisper-commands.js');
-			return runModelsCommand(options, io);
+			return runModelsCommand(line.args, io);
 		}
 		case 'config': {
 			const {runConfigShow} = await import('./settings-commands.js');
-			return runConfigShow(options, loaded, io);
+			return runConfigShow(line.json, loaded, io);
 		}
 		case 'sessions': {
 			const {runSessionsCommand} = await import('./settings-commands.js');
-			return runSessionsCommand(options, loaded, io);
+			return runSessionsCommand(line, settings, io);
 		}
 		case 'doctor': {
 			const {runDoctorCommand} = await import('./settings-commands.js');
-			return runDoctorCommand(loaded, io);
+			return runDoctorCommand(settings, io);
 		}
 		default: {
 			// React's development build costs the meters several times the CPU.
 			process.env['NODE_ENV'] ??= 'production';
 			// Loaded only here: `omega13 toggle` must stay quick and never load the audio addon.
 			const {runRecorder} = await import('../app/run-recorder.js');
-			return runRecorder(options, io);
+			return runRecorder(settings, line.run, io);
 		}
 	}
 };

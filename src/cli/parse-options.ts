@@ -1,12 +1,11 @@
 import {parseArgs} from 'node:util';
 import path from 'node:path';
-import {connectOverrides, type SettingOverrides} from '../config/merge-settings.js';
-import type {FileNaming} from '../session/capture-file-name.js';
-import type {AudioFormat} from '../session/encode-capture.js';
-import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
-import type {SampleFormat} from '../wav/sample-format.js';
-import {defaultModelName} from '../transcribe/model-catalog.js';
-import type {Decibels, Seconds} from '../util/units.js';
+import {parseSourceChoice} from '../app/open-source.js';
+import type {RunOptions} from '../app/recorder.js';
+import type {SettingOverrides} from '../config/merge-settings.js';
+import {settingKeys, specOf, type SettingKey} from '../config/settings-schema.js';
+import {exportFormats, type ExportFormat} from '../session/export-session.js';
+import {generalFlags} from './general-flags.js';
 
 export const Command = {
 	run: 'run',
@@ -27,83 +26,25 @@ export const Command = {
 } as const;
 export type Command = (typeof Command)[keyof typeof Command];
 
-export type Options = {
+/** A command line, read: what to do, and the settings it gives (checked later, with the config file's). */
+export type CommandLine = {
 	readonly command: Command;
 	/** The command's own arguments (`transcribe SESSION [CAPTURE]`, `models download NAME`). */
 	readonly args: readonly string[];
-	readonly headless: boolean;
-	readonly json: boolean;
-	readonly jackName: string;
-	readonly channels: number;
-	readonly bufferSeconds: Seconds;
-	readonly sessionsDir: string | undefined;
-	/** Ports to connect in order, `'physical'` for the default, `'none'` to connect nothing. */
-	readonly connect: readonly string[] | 'physical' | 'none';
-	/** `-Infinity` when the gate is off. */
-	readonly silenceThresholdDb: Decibels;
-	readonly silenceWindowSeconds: Seconds;
-	readonly sampleFormat: SampleFormat;
-	/** `auto`: JACK when a server answers, else the built-in demo. */
-	readonly source: SourceChoice;
-	/** A hotkey spec (`ctrl+alt+space`, `F9`) or `off`. */
-	readonly hotkey: string;
-	/** Transcribe each capture when it ends. */
-	readonly transcribe: boolean;
-	/** A whisper model name (`base.en`) or a ggml file. */
-	readonly model: string;
-	/** A whisper.cpp server or OpenAI-compatible URL to send captures to instead of local whisper.cpp. */
-	readonly engineUrl: string | undefined;
-	readonly clipboard: boolean;
-	readonly fileNaming: FileNaming;
-	readonly filePrefix: string;
-	/** What captures are kept as once finished (always written as WAV first). */
-	readonly format: AudioFormat;
+	/** What is wrong with the command line itself (not with a setting's value: `mergeSettings` checks those). */
+	readonly problems: readonly string[];
+	/** The settings given as flags, read from their text; they override the config file. */
+	readonly overrides: SettingOverrides;
+	/** The flag an override was typed as, when not its own (`--connect none` sets autoConnect). */
+	readonly givenAs: {readonly [K in SettingKey]?: string};
 	/** `--config FILE`, else the XDG default. */
 	readonly configFile: string | undefined;
-	/** Only the settings a flag was given for: they override the config file. */
-	readonly given: SettingOverrides;
+	readonly run: RunOptions;
+	readonly json: boolean;
 	/** `sessions export`: where to, and as what. */
 	readonly exportTo: string | undefined;
-	readonly exportFormat: 'md' | 'json' | 'srt';
+	readonly exportFormat: ExportFormat;
 };
-
-export type SourceChoice = {readonly kind: 'auto' | 'jack' | 'demo'} | {readonly kind: 'file'; readonly path: string};
-
-/** A bad command line: every problem found, to be shown at once. */
-export class UsageError extends Error {
-	readonly problems: readonly string[];
-	constructor(problems: readonly string[]) {
-		super(problems.join('\n'));
-		this.name = 'UsageError';
-		this.problems = problems;
-	}
-}
-
-const flags = {
-	headless: {type: 'boolean'},
-	json: {type: 'boolean'},
-	'jack-name': {type: 'string'},
-	channels: {type: 'string'},
-	'buffer-seconds': {type: 'string'},
-	'sessions-dir': {type: 'string'},
-	connect: {type: 'string', multiple: true},
-	'silence-threshold': {type: 'string'},
-	'silence-window': {type: 'string'},
-	'sample-format': {type: 'string'},
-	source: {type: 'string'},
-	hotkey: {type: 'string'},
-	'no-transcribe': {type: 'boolean'},
-	model: {type: 'string'},
-	'engine-url': {type: 'string'},
-	clipboard: {type: 'boolean'},
-	config: {type: 'string'},
-	'file-naming': {type: 'string'},
-	'file-prefix': {type: 'string'},
-	to: {type: 'string'},
-	format: {type: 'string'},
-	help: {type: 'boolean', short: 'h'},
-	version: {type: 'boolean', short: 'v'},
-} as const;
 
 /** Each command and how many arguments of its own it takes. */
 const commandArity: Readonly<Record<string, {min: number; max: number; usage: string}>> = {
@@ -121,36 +62,45 @@ const commandArity: Readonly<Record<string, {min: number; max: number; usage: st
 	inputs: {min: 1, max: 1, usage: 'inputs save'},
 };
 const commands: readonly string[] = Object.keys(commandArity);
-const sampleFormats: readonly SampleFormat[] = ['float32', 'int24', 'int16'];
-// JACK allows up to 64 characters; ':' separates client and port, so it cannot be in a client name.
-const jackNamePattern = /^[^:]{1,64}$/;
 
-/** Parses and validates argv (without node and script); throws UsageError listing every problem. */
-export const parseOptions = (argv: readonly string[]): Options => {
-	let parsed;
-	try {
-		parsed = parseArgs({args: joinNegativeValues(argv), options: flags, allowPositionals: true, strict: true});
-	} catch (error) {
-		throw new UsageError([cleanParseError(error)]);
+type FlagOption = {type: 'string' | 'boolean'; multiple?: boolean; short?: string};
+
+/** What `parseArgs` accepts: every setting's flag (a boolean's `--no-` form too) and the general flags. */
+export const parseArgsOptions = (): Record<string, FlagOption> => {
+	const options: Record<string, FlagOption> = {};
+	for (const key of settingKeys) {
+		const {flag, value} = specOf(key);
+		options[flag] = value === undefined ? {type: 'boolean'} : value.multiple ? {type: 'string', multiple: true} : {type: 'string'};
 	}
-	const {values, positionals} = parsed;
-	const problems: string[] = [];
-	const number = (flag: string, raw: string | undefined, fallback: number, min: number, max: number, whole = false): number => {
-		if (raw === undefined) {
-			return fallback;
+	for (const flag of generalFlags) {
+		if (!flag.sharesSettingFlag) {
+			options[flag.name] = {type: flag.arg === undefined ? 'boolean' : 'string', ...(flag.short === undefined ? {} : {short: flag.short})};
 		}
-		const value = Number(raw.trim());
-		if (raw.trim() === '' || !Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min || value > max) {
-			problems.push(`--${flag} must be ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}, got "${raw}"`);
-			return fallback;
-		}
-		return value;
-	};
+	}
+	return options;
+};
 
+/** Reads argv (without node and script). Never throws: what is wrong is in `problems`, all of it. */
+export const parseOptions = (argv: readonly string[]): CommandLine => {
+	let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+	let positionals: string[];
+	try {
+		({values, positionals} = parseArgs({args: joinNegativeValues(argv), options: parseArgsOptions(), allowPositionals: true, allowNegative: true, strict: true}));
+	} catch (error) {
+		values = {};
+		positionals = [];
+		return {...readCommandLine(values, positionals), problems: [cleanParseError(error)]};
+	}
+	return readCommandLine(values, positionals);
+};
+
+const readCommandLine = (values: Record<string, unknown>, positionals: readonly string[]): CommandLine => {
+	const problems: string[] = [];
+	const string = (name: string): string | undefined => values[name] as string | undefined;
 	let command: Command = Command.run;
-	if (values.help) {
+	if (values['help'] === true) {
 		command = Command.help;
-	} else if (values.version) {
+	} else if (values['version'] === true) {
 		command = Command.version;
 	}
 	const [first, ...args] = positionals;
@@ -175,19 +125,15 @@ export const parseOptions = (argv: readonly string[]): Options => {
 		const [verb] = args;
 		if ((verb !== 'show' && verb !== 'export') || args.length !== 2) {
 			problems.push('usage: omega13 sessions [show ID | export ID --to DIR [--format md|json|srt]]');
-		} else if (verb === 'export' && values.to === undefined) {
+		} else if (verb === 'export' && values['to'] === undefined) {
 			problems.push('sessions export needs --to DIR: the directory to copy the audio and transcripts into');
 		}
 	}
-	// --format means the export's format with `sessions export`, the captures' audio format otherwise.
+	// --format means the export's format with `sessions`, the captures' audio format otherwise.
 	const exporting = command === Command.sessions;
-	const exportFormat = exporting ? (values.format ?? 'md') : 'md';
-	if (exportFormat !== 'md' && exportFormat !== 'json' && exportFormat !== 'srt') {
-		problems.push(`--format must be md, json or srt, got "${exportFormat}"`);
-	}
-	const format = (exporting ? undefined : values.format) ?? 'wav';
-	if (format !== 'wav' && format !== 'flac' && format !== 'opus') {
-		problems.push(`--format must be wav, flac or opus, got "${format}"`);
+	const exportFormat = (exporting ? string('format') : undefined) ?? 'md';
+	if (!(exportFormats as readonly string[]).includes(exportFormat)) {
+		problems.push(`--format must be ${exportFormats.slice(0, -1).join(', ')} or ${exportFormats.at(-1)}, got "${exportFormat}"`);
 	}
 	if (command === Command.saveLast && args.length === 1) {
 		const seconds = Number(args[0]);
@@ -198,138 +144,54 @@ export const parseOptions = (argv: readonly string[]): Options => {
 	if (command === Command.models && args.length > 0 && (args[0] !== 'download' || args.length !== 2)) {
 		problems.push('usage: omega13 models [download NAME]');
 	}
-	const engineUrl = values['engine-url'];
-	if (engineUrl !== undefined && !/^https?:\/\/[^/]/.test(engineUrl)) {
-		problems.push(`--engine-url must be an http:// or https:// URL, got "${engineUrl}"`);
+	const rawSource = string('source') ?? 'auto';
+	const source = parseSourceChoice(rawSource);
+	if (source === undefined) {
+		problems.push(`--source must be auto, jack, demo or file:PATH (a WAV file), got "${rawSource}"`);
 	}
-
-	const jackName = values['jack-name'] ?? 'omega13';
-	if (!jackNamePattern.test(jackName)) {
-		problems.push(`--jack-name must be 1 to 64 characters without ":", got "${jackName}"`);
-	}
-	const channels = number('channels', values.channels, 2, 1, 8, true);
-	const bufferSeconds = number('buffer-seconds', values['buffer-seconds'], 13, 1, 1800);
-	const silenceWindowSeconds = number('silence-window', values['silence-window'], 0.5, 0.05, 10);
-	const rawThreshold = values['silence-threshold'];
-	const silenceThresholdDb =
-		rawThreshold?.trim().toLowerCase() === 'off'
-			? Number.NEGATIVE_INFINITY
-			: number('silence-threshold', rawThreshold, -60, -120, 0);
-	const sampleFormat = (values['sample-format'] ?? 'float32') as SampleFormat;
-	if (!sampleFormats.includes(sampleFormat)) {
-		problems.push(`--sample-format must be one of ${sampleFormats.join(', ')}, got "${sampleFormat}"`);
-	}
-	const source = parseSource(values.source ?? 'auto', problems);
-	const hotkey = values.hotkey ?? defaultHotkey;
-	if (hotkey !== 'off') {
-		try {
-			parseHotkey(hotkey);
-		} catch (error) {
-			problems.push(`--hotkey: ${error instanceof Error ? error.message : String(error)}`);
-		}
-	}
-	const sessionsDir = values['sessions-dir'];
-	if (sessionsDir?.trim() === '') {
-		problems.push('--sessions-dir must name a directory, got an empty string');
-	}
-	let connect: Options['connect'] = 'physical';
-	if (values.connect) {
-		if (values.connect.includes('none')) {
-			if (values.connect.length > 1) {
-				problems.push('--connect none cannot be combined with port names');
-			}
-			connect = 'none';
-		} else {
-			const bad = values.connect.filter(port => !/^[^:]+:.+$/.test(port));
-			for (const port of bad) {
-				problems.push(`--connect takes a full JACK port name like "system:capture_1", got "${port}" (list ports with jack_lsp)`);
-			}
-			// With --channels from the config file, the merged settings are checked instead.
-			if (values.channels !== undefined && values.connect.length > channels) {
-				problems.push(`--connect was given ${values.connect.length} ports but there are only ${channels} inputs: raise --channels or drop a port`);
-			}
-			connect = values.connect;
-		}
-	}
-	const fileNaming = values['file-naming'] ?? 'sequential';
-	if (fileNaming !== 'sequential' && fileNaming !== 'timestamp') {
-		problems.push(`--file-naming must be sequential or timestamp, got "${fileNaming}"`);
-	}
-	const filePrefix = values['file-prefix'] ?? 'omega13_';
-	if (!/^[\w.-]{0,32}$/.test(filePrefix)) {
-		problems.push(`--file-prefix must be up to 32 letters, digits, ".", "_" or "-", got "${filePrefix}"`);
-	}
-	const given: Record<string, unknown> = {};
-	const set = (key: keyof SettingOverrides, flag: string, value: unknown): void => {
-		if (values[flag as keyof typeof values] !== undefined) {
-			given[key] = value;
-		}
-	};
-	set('jackName', 'jack-name', jackName);
-	set('channels', 'channels', channels);
-	set('bufferSeconds', 'buffer-seconds', bufferSeconds);
-	set('sessionsDir', 'sessions-dir', sessionsDir === undefined ? undefined : path.resolve(sessionsDir));
-	set('silenceThresholdDb', 'silence-threshold', Number.isFinite(silenceThresholdDb) ? silenceThresholdDb : 'off');
-	set('silenceWindowSeconds', 'silence-window', silenceWindowSeconds);
-	set('sampleFormat', 'sample-format', sampleFormat);
-	set('hotkey', 'hotkey', hotkey);
-	set('transcription', 'no-transcribe', false);
-	set('model', 'model', values.model);
-	set('engineUrl', 'engine-url', engineUrl);
-	set('clipboard', 'clipboard', true);
-	set('fileNaming', 'file-naming', fileNaming);
-	set('filePrefix', 'file-prefix', filePrefix);
-	if (!exporting) {
-		set('format', 'format', format);
-	}
-	if (values.connect !== undefined) {
-		Object.assign(given, connectOverrides(connect));
-	}
-	const configFile = values.config;
+	const configFile = string('config');
 	if (configFile?.trim() === '') {
 		problems.push('--config must name a file, got an empty string');
 	}
-	if (problems.length > 0) {
-		throw new UsageError(problems);
-	}
+	const {overrides, givenAs} = settingOverrides(values, exporting);
 	return {
 		command,
 		args,
-		configFile: configFile === undefined ? undefined : path.resolve(configFile),
-		given: given as SettingOverrides,
-		exportTo: values.to,
-		exportFormat: exportFormat as Options['exportFormat'],
-		headless: values.headless ?? false,
-		json: values.json ?? false,
-		jackName,
-		channels,
-		bufferSeconds,
-		sessionsDir,
-		connect,
-		silenceThresholdDb,
-		silenceWindowSeconds,
-		sampleFormat,
-		source,
-		hotkey,
-		transcribe: !(values['no-transcribe'] ?? false),
-		model: values.model ?? defaultModelName,
-		engineUrl,
-		clipboard: values.clipboard ?? false,
-		format: format as AudioFormat,
-		fileNaming: fileNaming as FileNaming,
-		filePrefix,
+		problems,
+		overrides,
+		givenAs,
+		configFile: configFile === undefined || configFile.trim() === '' ? undefined : path.resolve(configFile),
+		run: {headless: values['headless'] === true, source: source ?? {kind: 'auto'}},
+		json: values['json'] === true,
+		exportTo: string('to'),
+		exportFormat: exportFormat as ExportFormat,
 	};
 };
 
-const parseSource = (raw: string, problems: string[]): SourceChoice => {
-	if (raw === 'auto' || raw === 'jack' || raw === 'demo') {
-		return {kind: raw};
+/** The settings the flags give, each read by its row (a flag word like `--connect none` sets what it stands for). */
+const settingOverrides = (values: Record<string, unknown>, exporting: boolean): Pick<CommandLine, 'overrides' | 'givenAs'> => {
+	const overrides: Record<string, unknown> = {};
+	const givenAs: Record<string, string> = {};
+	for (const key of settingKeys) {
+		const spec = specOf(key);
+		const raw = values[spec.flag] as string | boolean | string[] | undefined;
+		if (raw === undefined || (exporting && generalFlags.some(flag => flag.sharesSettingFlag && flag.name === spec.flag))) {
+			continue;
+		}
+		const single = typeof raw === 'string' ? raw : Array.isArray(raw) && raw.length === 1 ? raw[0] : undefined;
+		const word = single === undefined ? undefined : spec.flagWords?.[single];
+		if (word !== undefined) {
+			for (const [wordKey, value] of Object.entries(word)) {
+				overrides[wordKey] = value;
+				givenAs[wordKey] = `--${spec.flag} ${single}`;
+			}
+		} else if (spec.value === undefined) {
+			overrides[key] = raw;
+		} else {
+			overrides[key] = spec.value.multiple ? spec.value.read(raw as string[]) : spec.value.read(raw as string);
+		}
 	}
-	if (raw.startsWith('file:') && raw.length > 'file:'.length) {
-		return {kind: 'file', path: raw.slice('file:'.length)};
-	}
-	problems.push(`--source must be auto, jack, demo or file:PATH (a WAV file), got "${raw}"`);
-	return {kind: 'auto'};
+	return {overrides, givenAs};
 };
 
 /**

@@ -4,15 +4,16 @@ import type {LoadedSettings} from '../config/load-config.js';
 import {doctorExitCode, formatDoctor, runDoctor} from '../app/doctor.js';
 import {describeSession, describeSessionList, SessionLookupError} from '../session/describe-sessions.js';
 import {exportSession} from '../session/export-session.js';
-import type {Output} from './control-command.js';
-import type {Options} from './parse-options.js';
+import type {Output} from '../app/output.js';
+import type {Settings} from '../config/settings-schema.js';
+import type {CommandLine} from './parse-options.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** `omega13 config init`: works when the file is missing or broken, as it is how a user starts over. */
-export const runConfigInit = async (options: Options, {out, err}: Output): Promise<number> => {
+export const runConfigInit = async (configFile: string | undefined, {out, err}: Output): Promise<number> => {
 	try {
-		const file = await initConfig(options.configFile === undefined ? {} : {file: options.configFile});
+		const file = await initConfig(configFile === undefined ? {} : {file: configFile});
 		out(`wrote ${file}: every setting with its default, commented; edit what you need`);
 		return 0;
 	} catch (error) {
@@ -22,22 +23,26 @@ export const runConfigInit = async (options: Options, {out, err}: Output): Promi
 };
 
 /** `omega13 config [--json]`: the settings in effect and where each came from. */
-export const runConfigShow = (options: Options, loaded: LoadedSettings, {out}: Output): number => {
-	out(options.json ? JSON.stringify(settingsReport(loaded), null, 2) : formatSettings(loaded));
+export const runConfigShow = (json: boolean, loaded: LoadedSettings, {out}: Output): number => {
+	out(json ? JSON.stringify(settingsReport(loaded), null, 2) : formatSettings(loaded));
 	return 0;
 };
 
 /** `omega13 sessions`, `sessions show ID`, `sessions export ID --to DIR [--format md|json|srt]`. */
-export const runSessionsCommand = async (options: Options, loaded: LoadedSettings, {out, err}: Output): Promise<number> => {
-	const root = loaded.settings.sessionsDir;
-	const [verb, id = ''] = options.args;
+export const runSessionsCommand = async (
+	line: Pick<CommandLine, 'args' | 'exportTo' | 'exportFormat'>,
+	settings: Settings,
+	{out, err}: Output,
+): Promise<number> => {
+	const root = settings.sessionsDir;
+	const [verb, id = ''] = line.args;
 	try {
 		if (verb === undefined) {
 			out(await describeSessionList(root));
 		} else if (verb === 'show') {
 			out(await describeSession(root, id));
 		} else {
-			const result = await exportSession(root, id, {to: options.exportTo!, format: options.exportFormat});
+			const result = await exportSession(root, id, {to: line.exportTo!, format: line.exportFormat});
 			out(`exported ${result.sessionId} to ${result.dir}: ${result.files.length} files`);
 			for (const skipped of result.skipped) {
 				out(`left out: ${typeof skipped === 'string' ? skipped : JSON.stringify(skipped)}`);
@@ -51,8 +56,8 @@ export const runSessionsCommand = async (options: Options, loaded: LoadedSetting
 };
 
 /** `omega13 doctor`: one line per check, OK or what to do. */
-export const runDoctorCommand = async (loaded: LoadedSettings, {out}: Output): Promise<number> => {
-	const lines = await runDoctor({settings: loaded.settings});
+export const runDoctorCommand = async (settings: Settings, {out}: Output): Promise<number> => {
+	const lines = await runDoctor({settings});
 	out(formatDoctor(lines));
 	return doctorExitCode(lines);
 };

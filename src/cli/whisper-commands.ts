@@ -1,14 +1,13 @@
 import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import {engineConfig, transcriptionLine} from '../app/transcription.js';
+import type {Output} from '../app/output.js';
+import type {Settings} from '../config/settings-schema.js';
 import {findSession} from '../session/describe-sessions.js';
-import {appDirs} from '../util/app-dirs.js';
 import {downloadModel, formatDownloadProgress} from '../transcribe/model-download.js';
 import {listInstalledModels, modelsDir} from '../transcribe/model-resolve.js';
 import {runSetup} from '../transcribe/run-setup.js';
 import {transcribeSession} from '../transcribe/transcribe-session.js';
-import type {Output} from './control-command.js';
-import type {Options} from './parse-options.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -29,7 +28,7 @@ export const runSetupCommand = async ({out, err}: Output): Promise<number> => {
 };
 
 /** SESSION as a directory path, or an id (or its start, or "last") under the sessions dir. */
-const sessionDir = async (query: string, options: Options): Promise<string> => {
+const sessionDir = async (query: string, sessionsDir: string): Promise<string> => {
 	const asPath = path.resolve(query);
 	if (query.includes('/') || query === '.') {
 		const info = await stat(asPath).catch(() => undefined);
@@ -38,12 +37,12 @@ const sessionDir = async (query: string, options: Options): Promise<string> => {
 		}
 		return asPath;
 	}
-	return (await findSession(options.sessionsDir ?? appDirs().sessions, query)).dir;
+	return (await findSession(sessionsDir, query)).dir;
 };
 
 /** `omega13 transcribe SESSION [CAPTURE|all]`: waits for each transcript, one line per capture. */
-export const runTranscribeCommand = async (options: Options, {out, err}: Output): Promise<number> => {
-	const [query = '', which] = options.args;
+export const runTranscribeCommand = async (args: readonly string[], settings: Settings, {out, err}: Output): Promise<number> => {
+	const [query = '', which] = args;
 	let capture: number | undefined;
 	if (which !== undefined && which !== 'all') {
 		capture = Number(which);
@@ -53,12 +52,12 @@ export const runTranscribeCommand = async (options: Options, {out, err}: Output)
 		}
 	}
 	try {
-		const dir = await sessionDir(query, options);
+		const dir = await sessionDir(query, settings.sessionsDir);
 		const result = await transcribeSession(dir, {
-			...engineConfig(options, out),
+			...engineConfig(settings, out),
 			...(capture === undefined ? {} : {capture}),
 			all: which === 'all',
-			copyToClipboard: options.clipboard,
+			copyToClipboard: settings.clipboard,
 			onEvent: event => {
 				const line = transcriptionLine(event);
 				if (line) {
@@ -77,8 +76,8 @@ export const runTranscribeCommand = async (options: Options, {out, err}: Output)
 };
 
 /** `omega13 models` and `omega13 models download NAME`. */
-export const runModelsCommand = async (options: Options, {out, err}: Output): Promise<number> => {
-	const [, name] = options.args;
+export const runModelsCommand = async (args: readonly string[], {out, err}: Output): Promise<number> => {
+	const [, name] = args;
 	if (name === undefined) {
 		const models = await listInstalledModels();
 		out(models.length === 0 ? `no models in ${modelsDir()} yet: run \`omega13 models download base.en\`` : models.map(model => `${model.name}  ${model.path}`).join('\n'));

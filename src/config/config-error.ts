@@ -7,9 +7,12 @@ export class ConfigError extends Error {
 	readonly problems: readonly string[];
 	/** The exit code the CLI should use. */
 	readonly exitCode = 2;
+	/** Where the fix goes: the command line (every problem is a flag's), or the file. */
+	readonly source: 'file' | 'flags';
 
-	constructor(problems: readonly string[]) {
+	constructor(problems: readonly string[], source: 'file' | 'flags' = 'file') {
 		super(problems.join('\n'));
 		this.problems = problems;
+		this.source = source;
 	}
 }

@@ -2,7 +2,9 @@ import {mkdir, open, unlink} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {ensurePrivateDir, type XdgEnv} from '../util/app-dirs.js';
-import {defaultConfigPath, defaultSettings, settingKeys, settingSpecs} from './settings-schema.js';
+import {wrapLines} from '../util/wrap-lines.js';
+import {flagNames} from './setting-spec.js';
+import {defaultConfigPath, defaultSettings, settingKeys, specOf, type SettingKey} from './settings-schema.js';
 
 export type InitConfigOptions = {
 	/** `--config FILE`. @default $XDG_CONFIG_HOME/omega13/config.json */
@@ -36,15 +38,8 @@ export const configTemplate = (env: XdgEnv = process.env, home: string = os.home
 		'{',
 	];
 	for (const [position, key] of settingKeys.entries()) {
-		const spec = settingSpecs[key];
-		let value: unknown = defaults[key];
-		if (key === 'sessionsDir') {
-			value = homeRelative(defaults.sessionsDir, home);
-		}
-		const flags = spec.negatedFlag === undefined ? spec.flag : `${spec.flag} / ${spec.negatedFlag}`;
-		for (const line of [...wrap(spec.about, 96), `Flag: ${flags}`]) {
-			lines.push(`\t// ${line}`);
-		}
+		const value = specOf(key).path === undefined ? defaults[key] : homeRelative(String(defaults[key]), home);
+		lines.push(...configComment(key).map(line => `\t// ${line}`));
 		lines.push(`\t${JSON.stringify(key)}: ${JSON.stringify(value)}${position < settingKeys.length - 1 ? ',' : ''}`);
 		if (position < settingKeys.length - 1) {
 			lines.push('');
@@ -52,6 +47,12 @@ export const configTemplate = (env: XdgEnv = process.env, home: string = os.home
 	}
 	lines.push('}', '');
 	return lines.join('\n');
+};
+
+/** The comment above a setting in the starting file: what it does, and the flags that set it. */
+export const configComment = (key: SettingKey): string[] => {
+	const spec = specOf(key);
+	return [...wrapLines(spec.about, 96), `Flag: ${flagNames(spec).join(' / ')}`];
 };
 
 /**
@@ -96,21 +97,4 @@ export const initConfig = async (options: InitConfigOptions = {}): Promise<strin
 const homeRelative = (dir: string, home: string): string => {
 	const relative = path.relative(home, dir);
 	return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? `~/${relative}` : dir;
-};
-
-const wrap = (text: string, width: number): string[] => {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(' ')) {
-		if (line !== '' && line.length + 1 + word.length > width) {
-			lines.push(line);
-			line = word;
-		} else {
-			line = line === '' ? word : `${line} ${word}`;
-		}
-	}
-	if (line !== '') {
-		lines.push(line);
-	}
-	return lines;
 };

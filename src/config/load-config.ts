@@ -11,7 +11,7 @@ import {
 	defaultSettings,
 	settingKeys,
 	settingsFileSchema,
-	settingSpecs,
+	specOf,
 	type SettingKey,
 	type SettingOrigin,
 	type Settings,
@@ -110,16 +110,16 @@ export const parseConfigText = (text: string, file: string, home: string = os.ho
 			continue;
 		}
 		const keyPath = formatKeyPath(issue.path);
-		add(valuePositions.get(keyPath), keyPath, `${keyPath}: ${issueMessage(issue, valueAt(value, issue.path))}`);
+		add(valuePositions.get(keyPath), keyPath, `${keyPath}: ${issueMessage(issue, value)}`);
 	}
 	problems.sort((a, b) => (a.at?.line ?? 0) - (b.at?.line ?? 0) || (a.at?.column ?? 0) - (b.at?.column ?? 0));
 	throw new ConfigError(problems.map((problem) => problem.line));
 };
 
-/** `expected ..., got ...` for one zod issue about a setting (or an item of a list setting). */
-export const issueMessage = (issue: z.core.$ZodIssue, value: unknown): string => {
-	const key = issue.path[0] as SettingKey;
-	const spec = settingSpecs[key];
+/** `expected ..., got ...` for one zod issue about a setting (or an item of a list setting) in `settings`. */
+export const issueMessage = (issue: z.core.$ZodIssue, settings: unknown): string => {
+	const value = valueAt(settings, issue.path);
+	const spec = specOf(issue.path[0] as SettingKey);
 	const expected = issue.path.length > 1 && spec.itemExpected !== undefined ? spec.itemExpected : spec.expected;
 	// Our own refinements say what exactly is wrong; zod's defaults ("Invalid input") say nothing more.
 	const detail = issue.code === 'custom' && issue.message !== 'Invalid input' ? ` (${issue.message})` : '';
@@ -160,8 +160,14 @@ const valueAt = (root: unknown, keyPath: ReadonlyArray<PropertyKey>): unknown =>
 export const expandHome = (value: string, home: string): string =>
 	value === '~' ? home : value.startsWith('~/') ? path.join(home, value.slice(2)) : value;
 
+/** Paths in the file are absolute or start with `~/` (the schema says so); `~` is resolved here. */
 const resolvePaths = (values: Partial<Settings>, home: string): Partial<Settings> =>
-	values.sessionsDir === undefined ? values : {...values, sessionsDir: path.resolve(expandHome(values.sessionsDir, home))};
+	Object.fromEntries(
+		Object.entries(values).map(([key, value]) => [
+			key,
+			specOf(key as SettingKey).path !== undefined && typeof value === 'string' ? path.resolve(expandHome(value, home)) : value,
+		]),
+	) as Partial<Settings>;
 
 const readProblem = (file: string, code: string | undefined, error: unknown): string => {
 	switch (code) {

@@ -3,22 +3,26 @@ import path from 'node:path';
 import type {XdgEnv} from '../util/app-dirs.js';
 import {ConfigError} from './config-error.js';
 import {expandHome, issueMessage, loadConfig, type LoadedSettings} from './load-config.js';
-import {settingKeys, settingSpecs, type SettingKey, type SettingOrigin, type Settings} from './settings-schema.js';
+import {flagFor} from './setting-spec.js';
+import {settingKeys, specOf, type SettingKey, type SettingOrigin, type Settings} from './settings-schema.js';
 
-/** Settings given on the command line, already typed (the CLI parses strings to numbers and lists). */
-export type SettingOverrides = {readonly [K in SettingKey]?: Settings[K]};
+/** Settings given on the command line, read from the flags' text but not checked yet: checking is ours. */
+export type SettingOverrides = {readonly [K in SettingKey]?: unknown};
 
 export type MergeOptions = {
 	/** Relative `--sessions-dir` values are taken from here. @default process.cwd() */
 	readonly cwd?: string;
 	/** For `--sessions-dir=~/x`, which a shell does not expand. @default os.homedir() */
 	readonly home?: string;
+	/** The flag an override was typed as, when not its own (`--connect none` sets autoConnect). */
+	readonly givenAs?: {readonly [K in SettingKey]?: string};
 };
 
 /**
  * The file's settings with the command line's on top: each override is checked like a file value (the
  * problem names its flag), then the settings are checked against each other. Throws a `ConfigError`
- * listing every problem.
+ * listing every problem. The one place flag values are checked: what comes out is valid, and nothing
+ * downstream checks or defaults a setting again.
  */
 export const mergeSettings = (loaded: LoadedSettings, overrides: SettingOverrides = {}, options: MergeOptions = {}): LoadedSettings => {
 	const cwd = options.cwd ?? process.cwd();
@@ -31,14 +35,14 @@ export const mergeSettings = (loaded: LoadedSettings, overrides: SettingOverride
 		if (value === undefined) {
 			continue;
 		}
-		const spec = settingSpecs[key];
-		if (spec === undefined) {
+		if (!settingKeys.includes(key)) {
 			throw new TypeError(`mergeSettings: "${key}" is not a setting (the settings are ${settingKeys.join(', ')})`);
 		}
-		const flag = flagFor(key, value);
-		if (key === 'sessionsDir' && typeof value === 'string') {
+		const spec = specOf(key);
+		const flag = options.givenAs?.[key] ?? flagFor(spec, value);
+		if (spec.path !== undefined && typeof value === 'string') {
 			if (value.trim() === '') {
-				problems.push(`${flag}: expected a directory, got ""`);
+				problems.push(`${flag}: expected a ${spec.path}, got ""`);
 				continue;
 			}
 			value = path.resolve(cwd, expandHome(value, home));
@@ -46,16 +50,17 @@ export const mergeSettings = (loaded: LoadedSettings, overrides: SettingOverride
 		const result = spec.schema.safeParse(value);
 		if (!result.success) {
 			const issue = result.error.issues[0]!;
-			problems.push(`${flag}: ${issueMessage({...issue, path: [key, ...issue.path]}, value)}`);
+			problems.push(`${flag}: ${issueMessage({...issue, path: [key, ...issue.path]}, {[key]: value})}`);
 			continue;
 		}
 		settings[key] = result.data;
 		origins[key] = `flag ${flag}`;
 	}
 	const merged: LoadedSettings = {...loaded, settings: settings as Settings, origins: origins as LoadedSettings['origins']};
-	problems.push(...crossCheck(merged));
+	const crossed = crossCheck(merged);
+	problems.push(...crossed.map(({problem}) => problem));
 	if (problems.length > 0) {
-		throw new ConfigError(problems);
+		throw new ConfigError(problems, crossed.every(({fromFlags}) => fromFlags) ? 'flags' : 'file');
 	}
 	return merged;
 };
@@ -77,23 +82,14 @@ export const resolveSettings = async (options: ResolveSettingsOptions = {}): Pro
 	return mergeSettings(loaded, options.overrides, options);
 };
 
-/** What `--connect` means as settings: `none`, `physical` (the default) or a list of ports. */
-export const connectOverrides = (connect: readonly string[] | 'physical' | 'none'): SettingOverrides =>
-	connect === 'none' ? {autoConnect: false, inputs: []} : connect === 'physical' ? {autoConnect: true, inputs: []} : {inputs: connect};
-
-/** The flag a value came from: `--no-transcribe` for `transcription: false`. */
-const flagFor = (key: SettingKey, value: unknown): string => {
-	const spec = settingSpecs[key];
-	return value === false && spec.negatedFlag !== undefined ? spec.negatedFlag : spec.flag;
-};
-
-/** Rules between settings, checked once the file and the flags are merged. */
-const crossCheck = ({settings, origins}: LoadedSettings): string[] => {
-	const problems: string[] = [];
+/** Rules between settings, checked once the file and the flags are merged; `fromFlags` when the file is not involved. */
+const crossCheck = ({settings, origins}: LoadedSettings): Array<{problem: string; fromFlags: boolean}> => {
+	const problems: Array<{problem: string; fromFlags: boolean}> = [];
 	if (settings.inputs.length > settings.channels) {
-		problems.push(
-			`inputs: ${settings.inputs.length} ports are set (${origins.inputs}) but channels is ${settings.channels} (${origins.channels}): raise channels or connect fewer ports`,
-		);
+		problems.push({
+			problem: `inputs: ${settings.inputs.length} ports are set (${origins.inputs}) but channels is ${settings.channels} (${origins.channels}): raise channels or connect fewer ports`,
+			fromFlags: ![origins.inputs, origins.channels].some(origin => origin.startsWith('config file')),
+		});
 	}
 	return problems;
 };

@@ -1,46 +1,19 @@
 import path from 'node:path';
 import {z} from 'zod';
-import type {Decibels, Seconds} from '../util/units.js';
+import {ringBytes} from '../engine/audio-ring.js';
+import {jackClientNamePattern, jackPortNamePattern} from '../engine/jack-names.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
-import {appDirs, type XdgEnv} from '../util/app-dirs.js';
-import {defaultModelName} from '../transcribe/model-catalog.js';
-import {isModelName} from '../transcribe/model-resolve.js';
 import {FileNaming} from '../session/capture-file-name.js';
 import {AudioFormat} from '../session/encode-capture.js';
+import {defaultModelName} from '../transcribe/model-catalog.js';
+import {isModelName} from '../transcribe/model-resolve.js';
+import {appDirs, type XdgEnv} from '../util/app-dirs.js';
+import type {Decibels, Seconds} from '../util/units.js';
 import {recordSampleFormats, type RecordSampleFormat} from '../wav/sample-format.js';
-
-/** Every setting, as the app uses it (paths resolved). Keys are the config file's keys. */
-export type Settings = {
-	readonly bufferSeconds: Seconds;
-	/** Absolute. */
-	readonly sessionsDir: string;
-	readonly fileNaming: FileNaming;
-	readonly filePrefix: string;
-	readonly channels: number;
-	readonly format: AudioFormat;
-	readonly sampleFormat: RecordSampleFormat;
-	readonly jackName: string;
-	/** Connect the physical capture ports when `inputs` is empty. */
-	readonly autoConnect: boolean;
-	/** Remembered JACK output ports, connected to in_1, in_2, ... in order. */
-	readonly inputs: readonly string[];
-	readonly silenceThresholdDb: Decibels | 'off';
-	readonly silenceWindowSeconds: Seconds;
-	/** A hotkey name (`ctrl+alt+space`) or `off`. */
-	readonly hotkey: string;
-	readonly transcription: boolean;
-	/** A model name (`base.en`) or a path to a ggml `.bin` file. */
-	readonly model: string;
-	/** A whisper server to send audio to; `null` runs whisper.cpp here. */
-	readonly engineUrl: string | null;
-	readonly clipboard: boolean;
-};
-export type SettingKey = keyof Settings;
+import {list, number, numberOr, text, type SettingSpec, type SpecValue} from './setting-spec.js';
 
 /** Where a setting's value came from, as `omega13 config` prints it. */
 export type SettingOrigin = 'default' | `config file ${string}` | `flag ${string}`;
-
-const jackPortPattern = /^[^:]+:.+$/;
 
 const isHttpUrl = (value: string): boolean => {
 	try {
@@ -66,100 +39,133 @@ const hotkeyProblem = (value: string): string | undefined => {
 	}
 };
 
-/** A setting's validation and documentation, in one place so the file, the flags and the help agree. */
-export type SettingSpec = {
-	readonly schema: z.ZodType;
-	/** "expected ..." in messages: what a good value looks like. */
-	readonly expected: string;
-	/** For a list: what one item looks like. */
-	readonly itemExpected?: string;
-	/** The command-line flag that sets it. */
-	readonly flag: string;
-	/** The flag that sets a boolean to false, when there is one. */
-	readonly negatedFlag?: string;
-	/** One line for the commented starting file. */
-	readonly about: string;
-};
+const boolean = z.boolean();
+const booleanExpected = 'true or false';
 
-const boolean = (flag: string, negatedFlag: string | undefined, about: string): SettingSpec => ({
-	schema: z.boolean(),
-	expected: 'true or false',
-	flag,
-	...(negatedFlag === undefined ? {} : {negatedFlag}),
-	about,
-});
+/** Keeps a row's value type while the table is written as an object literal. */
+const row = <T>(spec: SettingSpec<T>): SettingSpec<T> => spec;
 
-/** In display order. */
-export const settingSpecs: {readonly [K in SettingKey]: SettingSpec} = {
-	bufferSeconds: {
+/**
+ * Every setting, in the order `omega13 config`, `config init` and `--help` show them. A row makes the
+ * setting's flag (and `--no-` form for a boolean), its check, its default, its `--help` line and its
+ * comment in the config file; adding a setting is adding a row.
+ */
+export const settingSpecs = {
+	bufferSeconds: row({
+		flag: 'buffer-seconds',
+		value: number('S'),
 		schema: z.number().min(1).max(1800),
 		expected: 'a number from 1 to 1800',
-		flag: '--buffer-seconds',
+		default: 13,
+		help: 'Seconds of audio kept in memory, 1 to 1800',
 		about: 'Seconds of audio kept in memory, 1 to 1800; each second takes 48000 x channels x 4 bytes.',
-	},
-	sessionsDir: {
-		schema: z.string().refine((value) => path.isAbsolute(value) || value === '~' || value.startsWith('~/')),
+	}),
+	sessionsDir: row({
+		flag: 'sessions-dir',
+		value: text('DIR'),
+		path: 'directory',
+		schema: z.string().refine(value => path.isAbsolute(value) || value === '~' || value.startsWith('~/')),
 		expected: 'an absolute path or one starting with "~/"',
-		flag: '--sessions-dir',
+		default: dirs => dirs.sessions,
+		help: 'Where session directories go',
+		helpDefault: '$XDG_DATA_HOME/omega13/sessions',
 		about: 'Where session directories go.',
-	},
-	fileNaming: {
+	}),
+	fileNaming: row({
+		flag: 'file-naming',
+		value: text('NAMING'),
 		schema: z.enum(FileNaming),
 		expected: '"sequential" or "timestamp"',
-		flag: '--file-naming',
+		default: FileNaming.sequential,
+		help: 'sequential (001.wav) or timestamp (PREFIXYYYYMMDD_HHMMSS.wav)',
 		about: '"sequential" names captures 001.wav, 002.wav, ...; "timestamp" names them {filePrefix}YYYYMMDD_HHMMSS.wav.',
-	},
-	filePrefix: {
+	}),
+	filePrefix: row({
+		flag: 'file-prefix',
+		value: text('PREFIX'),
 		schema: z.string().regex(/^[\w.-]{0,32}$/),
 		expected: 'up to 32 letters, digits, ".", "_" or "-"',
-		flag: '--file-prefix',
+		default: 'omega13_',
+		help: 'Start of timestamp file names',
 		about: 'Starts each file name when fileNaming is "timestamp".',
-	},
-	channels: {
+	}),
+	channels: row({
+		flag: 'channels',
+		value: number('N'),
 		schema: z.number().int().min(1).max(8),
 		expected: 'a whole number from 1 to 8',
-		flag: '--channels',
+		default: 2,
+		help: 'Input ports in_1..in_N, 1 to 8',
 		about: 'Input ports in_1..in_N, 1 to 8.',
-	},
-	format: {
+	}),
+	format: row({
+		flag: 'format',
+		value: text('FORMAT'),
 		schema: z.enum(AudioFormat),
 		expected: '"wav", "flac" or "opus"',
-		flag: '--format',
+		default: AudioFormat.wav,
+		help: 'Keep captures as wav, flac (lossless; needs flac) or opus (small, for speech; needs opusenc): written as WAV, encoded once transcribed',
 		about: 'What captures are kept as: "wav", "flac" (lossless; needs the flac program) or "opus" (small, for speech; needs opusenc). Captures are written as WAV first and encoded when they end.',
-	},
-	sampleFormat: {
+	}),
+	sampleFormat: row<RecordSampleFormat>({
+		flag: 'sample-format',
+		value: text('FORMAT'),
 		schema: z.enum(recordSampleFormats),
 		expected: '"float32", "int24" or "int16"',
-		flag: '--sample-format',
+		default: 'float32',
+		help: 'WAV samples: float32, int24 or int16',
 		about: 'WAV samples: "float32", "int24" or "int16". FLAC keeps int16 as 16-bit and stores the others as 24-bit.',
-	},
-	jackName: {
-		schema: z.string().regex(/^[^:]{1,64}$/),
+	}),
+	jackName: row({
+		flag: 'jack-name',
+		value: text('NAME'),
+		schema: z.string().regex(jackClientNamePattern),
 		expected: '1 to 64 characters without ":"',
-		flag: '--jack-name',
+		default: 'omega13',
+		help: 'JACK client name; also names the control socket',
 		about: 'JACK client name; also names the control socket.',
-	},
-	autoConnect: boolean('--connect', undefined, 'Connect the physical capture ports when no inputs are remembered (false: connect nothing).'),
-	inputs: {
-		schema: z.array(z.string().regex(jackPortPattern)).max(8),
+	}),
+	autoConnect: row({
+		flag: 'auto-connect',
+		schema: boolean,
+		expected: booleanExpected,
+		default: true,
+		help: 'Connect the physical capture ports when no ports are given with --connect or remembered',
+		about: 'Connect the physical capture ports when no inputs are remembered (false: connect nothing).',
+	}),
+	inputs: row({
+		flag: 'connect',
+		value: list('PORT'),
+		flagWords: {none: {autoConnect: false, inputs: []}},
+		schema: z.array(z.string().regex(jackPortNamePattern)).max(8).readonly(),
 		expected: 'a list of up to 8 JACK port names like ["system:capture_1"]',
 		itemExpected: 'a JACK port name like "system:capture_1"',
-		flag: '--connect',
+		default: [],
+		help: 'Connect this JACK output port to the next input (in_1, in_2, ...); repeat for each input. "none" leaves the inputs unconnected.',
+		helpDefault: 'the physical capture ports',
 		about: 'JACK ports connected to in_1, in_2, ... in order (list them with jack_lsp); [] for the physical ones.',
-	},
-	silenceThresholdDb: {
+	}),
+	silenceThresholdDb: row<Decibels | 'off'>({
+		flag: 'silence-threshold',
+		value: numberOr('DB', 'off'),
 		schema: z.union([z.number().min(-120).max(0), z.literal('off')]),
 		expected: 'a number from -120 to 0 (dBFS) or "off"',
-		flag: '--silence-threshold',
+		default: -60,
+		help: 'Refuse a capture when every input\'s peak is below this, in dBFS, -120 to 0, or "off"',
 		about: 'Refuse a capture when every input is quieter than this, in dBFS, -120 to 0, or "off".',
-	},
-	silenceWindowSeconds: {
+	}),
+	silenceWindowSeconds: row({
+		flag: 'silence-window',
+		value: number('S'),
 		schema: z.number().min(0.05).max(10),
 		expected: 'a number from 0.05 to 10',
-		flag: '--silence-window',
+		default: 0.5,
+		help: 'How much recent input the silence gate looks at, 0.05 to 10 s',
 		about: 'How much recent input the silence gate looks at, 0.05 to 10 seconds.',
-	},
-	hotkey: {
+	}),
+	hotkey: row({
+		flag: 'hotkey',
+		value: text('KEY'),
 		schema: z.string().superRefine((value, context) => {
 			const problem = hotkeyProblem(value);
 			if (problem !== undefined) {
@@ -167,52 +173,72 @@ export const settingSpecs: {readonly [K in SettingKey]: SettingSpec} = {
 			}
 		}),
 		expected: 'a hotkey like "ctrl+alt+space" or "F9", or "off"',
-		flag: '--hotkey',
+		default: defaultHotkey,
+		help: 'Global hotkey (X11) that toggles a capture, e.g. ctrl+alt+space, F9, ctrl+shift+r; "off" for none',
 		about: 'The global hotkey that toggles a capture (needs an X display), e.g. "ctrl+alt+space" or "F9"; "off" for none.',
-	},
-	transcription: boolean('--transcribe', '--no-transcribe', 'Transcribe each capture when it ends.'),
-	model: {
-		schema: z.string().refine((value) => isModelName(value) || value.includes('/') || value.endsWith('.bin')),
+	}),
+	transcription: row({
+		flag: 'transcribe',
+		schema: boolean,
+		expected: booleanExpected,
+		default: true,
+		help: 'Transcribe each capture when it ends',
+		about: 'Transcribe each capture when it ends.',
+	}),
+	model: row({
+		flag: 'model',
+		value: text('NAME|FILE'),
+		schema: z.string().refine(value => isModelName(value) || value.includes('/') || value.endsWith('.bin')),
 		expected: 'a model name like "base.en" or a path to a ggml .bin file',
-		flag: '--model',
+		default: defaultModelName,
+		help: 'Whisper model: a name (see omega13 models) or a ggml .bin file',
 		about: 'The whisper model: a name like "base.en" (see `omega13 models`) or a path to a ggml .bin file.',
-	},
-	engineUrl: {
+	}),
+	engineUrl: row<string | null>({
+		flag: 'engine-url',
+		value: text('URL'),
 		schema: z.union([z.null(), z.string().refine(isHttpUrl)]),
 		expected: 'an http:// or https:// URL, or null',
-		flag: '--engine-url',
+		default: null,
+		help: 'Send captures to this whisper.cpp server or OpenAI-compatible /v1/audio/transcriptions URL instead of running whisper.cpp here',
+		helpDefault: '',
 		about: 'A whisper server to send captures to, e.g. "http://127.0.0.1:8080"; null runs whisper.cpp here.',
-	},
-	clipboard: boolean('--clipboard', '--no-clipboard', 'Copy each finished transcript to the clipboard.'),
+	}),
+	clipboard: row({
+		flag: 'clipboard',
+		schema: boolean,
+		expected: booleanExpected,
+		default: false,
+		help: 'Copy each new transcript to the clipboard (wl-copy or xclip)',
+		about: 'Copy each finished transcript to the clipboard.',
+	}),
 };
+
+export type SettingKey = keyof typeof settingSpecs;
+
+/** Every setting, as the app uses it (checked, paths resolved). Keys are the config file's keys. */
+export type Settings = {readonly [K in SettingKey]: SpecValue<(typeof settingSpecs)[K]>};
 
 export const settingKeys = Object.keys(settingSpecs) as SettingKey[];
 
+/** The rows as plain specs, for code that walks the table. */
+export const specOf = (key: SettingKey): SettingSpec<unknown> => settingSpecs[key] as SettingSpec<unknown>;
+
 /** The config file: every key optional, unknown keys refused. */
 export const settingsFileSchema = z
-	.strictObject(Object.fromEntries(settingKeys.map((key) => [key, settingSpecs[key].schema])) as Record<SettingKey, z.ZodType>)
+	.strictObject(Object.fromEntries(settingKeys.map(key => [key, specOf(key).schema])) as Record<SettingKey, z.ZodType>)
 	.partial();
 
 /** The defaults. Only `sessionsDir` depends on the environment (XDG_DATA_HOME). */
-export const defaultSettings = (env: XdgEnv = process.env, home?: string): Settings => ({
-	bufferSeconds: 13,
-	sessionsDir: (home === undefined ? appDirs(env) : appDirs(env, home)).sessions,
-	fileNaming: 'sequential',
-	filePrefix: 'omega13_',
-	channels: 2,
-	format: 'wav',
-	sampleFormat: 'float32',
-	jackName: 'omega13',
-	autoConnect: true,
-	inputs: [],
-	silenceThresholdDb: -60,
-	silenceWindowSeconds: 0.5,
-	hotkey: defaultHotkey,
-	transcription: true,
-	model: defaultModelName,
-	engineUrl: null,
-	clipboard: false,
-});
+export const defaultSettings = (env: XdgEnv = process.env, home?: string): Settings => {
+	const dirs = home === undefined ? appDirs(env) : appDirs(env, home);
+	return Object.fromEntries(
+		settingKeys.map(key => {
+			const value = specOf(key).default;
+			return [key, typeof value === 'function' ? (value as (dirs: unknown) => unknown)(dirs) : value];
+		}),
+	) as Settings;
+};
 
 /** The name of the config file inside the config directory. */
 export const configFileName = 'config.json';
@@ -232,6 +258,5 @@ export const silenceThreshold = (settings: Pick<Settings, 'silenceThresholdDb'>)
 /** Sample rate the memory estimate assumes: JACK's usual rate (the real one is the server's). */
 export const estimateRate = 48_000;
 
-/** Bytes the pre-roll ring takes: seconds x rate x channels x 4 (it holds 32-bit floats). */
-export const bufferBytes = (seconds: Seconds, channels: number, rate: number = estimateRate): number =>
-	Math.round(seconds * rate) * channels * 4;
+/** Bytes the pre-roll ring takes at the estimated rate. */
+export const bufferBytes = (seconds: Seconds, channels: number): number => ringBytes(seconds, estimateRate, channels);

@@ -5,14 +5,14 @@ import type {CaptureSinkFactory} from './capture-sink.js';
 import type {EngineEvent, EngineEventListener} from './engine-events.js';
 import type {CaptureStatus, EngineSnapshot, FinishedCapture} from './engine-snapshot.js';
 import {LevelMeter, type ChannelReading} from './level-meter.js';
-import {checkSilenceGate, defaultSilenceGate, type SilenceGateOptions} from './silence-gate.js';
+import {checkSilenceGate, type SilenceGateOptions} from './silence-gate.js';
 import {framesToSeconds, secondsToFrames, type EpochMs, type Frames, type Seconds} from '../util/units.js';
 
 export type AudioEngineOptions = {
 	readonly source: AudioSource;
-	/** Length of the pre-roll ring. @default 13 */
-	readonly bufferSeconds?: Seconds;
-	readonly silenceGate?: SilenceGateOptions;
+	/** Length of the pre-roll ring (a checked setting: the engine takes it as given). */
+	readonly bufferSeconds: Seconds;
+	readonly silenceGate: SilenceGateOptions;
 	/** Makes the file (and its session record) for each capture. */
 	readonly openCapture: CaptureSinkFactory;
 	/**
@@ -70,12 +70,8 @@ export class AudioEngine {
 	#disposed = false;
 
 	constructor(options: AudioEngineOptions) {
-		const bufferSeconds = options.bufferSeconds ?? 13;
-		if (!(bufferSeconds > 0) || !Number.isFinite(bufferSeconds)) {
-			throw new RangeError(`bufferSeconds must be a positive number of seconds, got ${bufferSeconds}`);
-		}
-		this.bufferSeconds = bufferSeconds;
-		this.#gate = options.silenceGate ?? defaultSilenceGate;
+		this.bufferSeconds = options.bufferSeconds;
+		this.#gate = options.silenceGate;
 		this.#openCapture = options.openCapture;
 		this.#publishIntervalMs = options.publishIntervalMs ?? 50;
 		this.#source = options.source;

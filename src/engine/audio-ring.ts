@@ -1,4 +1,8 @@
-import type {Frames} from '../util/units.js';
+import {secondsToFrames, type Frames, type Hertz, type Seconds} from '../util/units.js';
+
+/** Bytes a ring of `seconds` at `rate` takes: its whole frames x channels x 4 (it holds 32-bit floats). */
+export const ringBytes = (seconds: Seconds, rate: Hertz, channels: number): number =>
+	secondsToFrames(seconds, rate) * channels * Float32Array.BYTES_PER_ELEMENT;
 
 /**
  * The pre-roll: the last `capacity` frames of interleaved float audio, preallocated once.

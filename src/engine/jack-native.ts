@@ -3,6 +3,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {JackError, JackErrorCode} from './jack-errors.js';
+import {jackPortNamePattern} from './jack-names.js';
 import type {EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
 
 export type JackClientOptions = {
@@ -161,7 +162,7 @@ const checkPortName = (value: unknown, what: string): string => {
 	if (typeof value !== 'string') {
 		throw new TypeError(`Expected ${what} to be a string`);
 	}
-	if (!/^[^:]+:.+$/.test(value)) {
+	if (!jackPortNamePattern.test(value)) {
 		throw new RangeError(`${what} must be a full JACK port name like "system:capture_1", got "${value}"`);
 	}
 	return value;

@@ -2,13 +2,11 @@ import type {AudioRing} from './audio-ring.js';
 import {amplitudeToDb, dbToAmplitude, secondsToFrames, type Decibels, type Hertz, type Seconds} from '../util/units.js';
 
 export type SilenceGateOptions = {
-	/** Below this peak on every channel the input counts as silent. `-Infinity` turns the gate off. @default -60 */
+	/** Below this peak on every channel the input counts as silent. `-Infinity` turns the gate off. */
 	readonly thresholdDb: Decibels;
-	/** How much recent input the peak is taken over. @default 0.5 */
+	/** How much recent input the peak is taken over. */
 	readonly windowSeconds: Seconds;
 };
-
-export const defaultSilenceGate: SilenceGateOptions = {thresholdDb: -60, windowSeconds: 0.5};
 
 export type GateVerdict = {readonly allowed: true} | {readonly allowed: false; readonly reason: string};
 

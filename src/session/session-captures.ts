@@ -11,9 +11,9 @@ import {WavWriter} from '../wav/wav-writer.js';
 export type SessionCapturesOptions = {
 	readonly sessionsRoot: string;
 	readonly sampleFormat: SampleFormat;
-	/** `sequential` (001.wav) or `timestamp` (`{filePrefix}YYYYMMDD_HHMMSS.wav`). @default sequential */
-	readonly fileNaming?: FileNaming;
-	readonly filePrefix?: string;
+	/** `sequential` (001.wav) or `timestamp` (`{filePrefix}YYYYMMDD_HHMMSS.wav`). */
+	readonly fileNaming: FileNaming;
+	readonly filePrefix: string;
 	/** Told once the session directory exists (it is made at the first capture, not at start). */
 	readonly onSession?: (session: Session) => void;
 	/** Told when a capture's file is final, e.g. to queue it for transcription. */
@@ -130,10 +130,10 @@ export class SessionCaptures {
 
 	/** The capture's file name per the naming setting; a timestamp taken twice in a second gets `-2`. */
 	async #name(dir: string, index: number, numbered: {file: string; path: string}, startedAt: EpochMs): Promise<{file: string; path: string}> {
-		if ((this.#options.fileNaming ?? 'sequential') === 'sequential') {
+		if (this.#options.fileNaming === 'sequential') {
 			return numbered;
 		}
-		const base = captureFileBase('timestamp', this.#options.filePrefix ?? '', index, new Date(startedAt));
+		const base = captureFileBase('timestamp', this.#options.filePrefix, index, new Date(startedAt));
 		for (let attempt = 1; ; attempt++) {
 			const file = `${base}${attempt === 1 ? '' : `-${attempt}`}.wav`;
 			const candidate = join(dir, file);

@@ -4,7 +4,7 @@ import {PastSessionList} from './past-session-list.js';
 import {openTranscript, selectedSummary, type PastSessionsState} from './past-sessions-state.js';
 import {SessionPanel} from './session-panel.js';
 import {TranscriptPane} from './transcript-pane.js';
-import {wrapLines} from './wrap-lines.js';
+import {wrapLines} from '../util/wrap-lines.js';
 
 export type PastSessionsScreenProps = {
 	readonly state: PastSessionsState;

@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {formatClock, formatDuration, formatIndex, truncate} from './format.js';
 import type {CaptureView} from './session-view.js';
-import {wrapLines} from './wrap-lines.js';
+import {wrapLines} from '../util/wrap-lines.js';
 
 export type TranscriptPaneProps = {
 	readonly capture: CaptureView;
