@@ -14,8 +14,7 @@ import {JackSource} from '../engine/jack-source.js';
 import {RoutingKeeper} from './routing-keeper.js';
 import {describeRouting, loadRouting, saveRouting} from './routing-memory.js';
 import {SourceSupervisor} from './source-supervisor.js';
-import {CaptureEncoder} from './capture-encoder.js';
-import {CaptureTranscriber} from './transcription.js';
+import {startAfterCapture} from './after-capture.js';
 import {statusReport} from './status-report.js';
 
 /** How to run, besides the settings: with or without the terminal UI, and from which source. */
@@ -80,26 +79,12 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 			sessionView.follow(session);
 		},
 		onCaptureFinished: (session, index) => {
-			if (transcriber) {
-				transcriber.transcribe(session, index);
-			} else {
-				encoder?.encode(session, index);
-			}
+			afterCapture.finished(session, index);
 		},
 	});
 	exitPath.add('session', async () => captures.dispose());
-	// Registered after the session, so they finish (and stop writing to the manifest) before it closes.
-	const encoder = settings.format === 'wav' ? undefined : new CaptureEncoder(settings.format, say);
-	if (encoder) {
-		exitPath.add('encoding', async () => encoder.dispose());
-	}
-	// Whisper reads the WAV: a capture is encoded once its transcript is settled.
-	const transcriber = settings.transcription
-		? new CaptureTranscriber(settings, say, (session, index) => encoder?.encode(session, index))
-		: undefined;
-	if (transcriber) {
-		exitPath.add('transcription', async () => transcriber.dispose());
-	}
+	// Registered after the session, so it finishes (and stops writing to the manifest) before the session closes.
+	const afterCapture = startAfterCapture(settings, say, exitPath);
 	const engine = new AudioEngine({
 		source,
 		bufferSeconds: settings.bufferSeconds,
@@ -169,13 +154,9 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 		},
 		rememberInputs,
 		transcribe(index) {
-			if (!transcriber) {
-				say('transcription is off (--no-transcribe)');
-				return;
-			}
 			void captures.current().then(session => {
-				if (session) {
-					transcriber.transcribe(session, index);
+				if (session && !afterCapture.transcribe(session, index)) {
+					say('transcription is off (--no-transcribe)');
 				}
 			});
 		},

@@ -1,0 +1,49 @@
+import type {Settings} from '../config/settings-schema.js';
+import type {Session} from '../session/session.js';
+import {CaptureEncoder} from './capture-encoder.js';
+import type {ExitPath} from './exit-path.js';
+import {CaptureTranscriber} from './transcription.js';
+
+/**
+ * What happens to a capture once its file is final, in the background: whisper transcribes the WAV (and
+ * copies the text to the clipboard when asked), then the WAV is encoded to FLAC or Opus. Each step is
+ * optional; with no transcription the capture goes straight to the encoder.
+ */
+export type AfterCapture = {
+	/** A capture's file is final. */
+	finished(session: Session, index: number): void;
+	/** Transcribes a capture again (the TUI's retry); false when transcription is off. */
+	transcribe(session: Session, index: number): boolean;
+};
+
+/** Makes the chain the settings ask for, each part registered with the exit path. */
+export const startAfterCapture = (
+	settings: Pick<Settings, 'format' | 'transcription' | 'model' | 'engineUrl' | 'clipboard'>,
+	say: (line: string) => void,
+	exitPath: ExitPath,
+): AfterCapture => {
+	const encoder = settings.format === 'wav' ? undefined : new CaptureEncoder(settings.format, say);
+	if (encoder) {
+		exitPath.add('encoding', async () => encoder.dispose());
+	}
+	// Whisper reads the WAV: a capture is encoded once its transcript is settled.
+	const transcriber = settings.transcription
+		? new CaptureTranscriber(settings, say, (session, index) => encoder?.encode(session, index))
+		: undefined;
+	if (transcriber) {
+		exitPath.add('transcription', async () => transcriber.dispose());
+	}
+	return {
+		finished(session, index) {
+			if (transcriber) {
+				transcriber.transcribe(session, index);
+			} else {
+				encoder?.encode(session, index);
+			}
+		},
+		transcribe(session, index) {
+			transcriber?.transcribe(session, index);
+			return transcriber !== undefined;
+		},
+	};
+};
