@@ -61,9 +61,9 @@ describe('describeSessionList', () => {
 			await describeSessionList(sessions),
 			[
 				'ID                   DATE              CAPTURES  LENGTH  TRANSCRIPTS',
-				'2025-11-23_14-05-00  2025-11-23 14:05         3    0:05  2 done, 1 failed',
-				'2025-11-24_09-00-00  2025-11-24 09:00         0    0:00  none',
-				'2025-11-24_10-00-00  2025-11-24 10:00         1    0:01  0 done, 0 failed, 1 pending',
+				'2025-11-23_14-05-00  2025-11-23 14:05         3  0:04.7  2 done, 1 failed',
+				'2025-11-24_09-00-00  2025-11-24 09:00         0  0:00.0  none',
+				'2025-11-24_10-00-00  2025-11-24 10:00         1  0:01.0  0 done, 0 failed, 1 pending',
 			].join('\n'),
 		);
 	});
@@ -89,15 +89,15 @@ describe('describeSession', () => {
 				'Session 2025-11-23_14-05-00',
 				`  Directory  ${path.join(sessions, '2025-11-23_14-05-00')}`,
 				'  Created    2025-11-23 14:05:00',
-				'  Captures   3, 0:05 in all; transcripts: 2 done, 1 failed',
+				'  Captures   3, 0:04.7 in all; transcripts: 2 done, 1 failed',
 				'',
-				'001.wav  14:05:00  0:02  48000 Hz, 2 ch, float32',
+				'001.wav  14:05:00  0:02.0  48000 Hz, 2 ch, float32',
 				'    Hello there.',
 				'',
-				'002.wav  14:06:30  0:02  48000 Hz, 2 ch, float32',
+				'002.wav  14:06:30  0:01.5  48000 Hz, 2 ch, float32',
 				'    transcript failed (base.en): model not found at /m/ggml-base.en.bin',
 				'',
-				'003.flac  14:08:00  0:01  48000 Hz, 2 ch, float32',
+				'003.flac  14:08:00  0:01.2  48000 Hz, 2 ch, float32',
 				'    Third capture.',
 			].join('\n'),
 		);
@@ -105,7 +105,7 @@ describe('describeSession', () => {
 
 	it('shows a pending transcript', async () => {
 		const text = await describeSession(sessions, 'last');
-		assert.match(text, /^001\.wav  10:00:00  0:01  48000 Hz, 2 ch, float32\n {4}transcript queued$/m);
+		assert.match(text, /^001\.wav  10:00:00  0:01\.0  48000 Hz, 2 ch, float32\n {4}transcript queued$/m);
 	});
 });
 

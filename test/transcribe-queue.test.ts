@@ -67,7 +67,7 @@ describe('transcription queue with whisper.cpp', () => {
 			}
 			const markdown = await readFile(path.join(dir, 'transcript.md'), 'utf8');
 			assert.match(markdown, /^# Transcript: session /);
-			assert.match(markdown, /## 001 · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · 11\.0 s\n\n_\(no speech\)_/);
+			assert.match(markdown, /## 001 · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · 0:11\.0\n\n_\(no speech\)_/);
 			// The audio is left as it was.
 			assert.equal((await stat(path.join(dir, '001.wav'))).size > 11 * 48_000 * 8, true);
 		} finally {
@@ -178,19 +178,19 @@ test('transcript.md lists every capture in order with its wall-clock time and wh
 		[
 			'# Transcript: session 2025-11-23_14-05-09',
 			'',
-			`## 001 · ${local('2025-11-23T14:05:09Z')} · 12.3 s`,
+			`## 001 · ${local('2025-11-23T14:05:09Z')} · 0:12.3`,
 			'',
 			'Hello there.',
 			'',
-			`## 002 · ${local('2025-11-23T14:07:00Z')} · 2 min 06 s`,
+			`## 002 · ${local('2025-11-23T14:07:00Z')} · 2:05.6`,
 			'',
 			'_transcription failed: timed out after 5 s_',
 			'',
-			`## 003 · ${local('2025-11-23T14:09:00Z')} · 3.0 s`,
+			`## 003 · ${local('2025-11-23T14:09:00Z')} · 0:03.0`,
 			'',
 			'_waiting to be transcribed_',
 			'',
-			`## 004 · ${local('2025-11-23T14:10:00Z')} · 3.0 s`,
+			`## 004 · ${local('2025-11-23T14:10:00Z')} · 0:03.0`,
 			'',
 			'_not transcribed_',
 			'',

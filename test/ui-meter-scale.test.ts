@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {formatDb, formatDuration, formatElapsed, formatSeconds, tildify, truncate, truncateStart} from '../src/ui/format.js';
+import {formatDb, formatSeconds, tildify, truncate, truncateStart} from '../src/ui/format.js';
+import {formatDuration, formatElapsed} from '../src/util/time-format.js';
 import {dbToCells, dbToFraction, meterBar, scaleLine} from '../src/ui/meter-scale.js';
 
 describe('meter scale', () => {

@@ -30,6 +30,8 @@ export type TriggerResult =
 	| {readonly ok: true; readonly action: 'stopped' | 'saved'; readonly capture: FinishedCapture}
 	| {readonly ok: false; readonly reason: string};
 
+const shuttingDown: TriggerResult = {ok: false, reason: 'the recorder is shutting down'};
+
 const silentReading: ChannelReading = {peak: Number.NEGATIVE_INFINITY, rms: Number.NEGATIVE_INFINITY, clipped: false};
 
 /**
@@ -181,42 +183,22 @@ export class AudioEngine {
 
 	async #start(): Promise<TriggerResult> {
 		if (this.#disposed) {
-			return {ok: false, reason: 'the recorder is shutting down'};
+			return shuttingDown;
 		}
 		if (this.#active) {
 			return {ok: false, reason: 'already recording: stop the current capture first'};
 		}
-		if (this.#stoppedReason !== undefined) {
-			return this.#refuse(`no audio source: ${this.#stoppedReason}`);
+		const refused = this.#checkReady(this.#gate);
+		if (refused) {
+			return refused;
 		}
-		this.drain();
-		const source = this.#source;
-		const verdict = checkSilenceGate(this.#ring, source.sampleRate, source.portNames, this.#gate);
-		if (!verdict.allowed) {
-			return this.#refuse(verdict.reason);
-		}
-		const prerollFrames = this.#ring.bufferFilled;
-		const capture = new ActiveCapture(
-			{
-				sampleRate: source.sampleRate,
-				channels: source.channels,
-				startedAt: source.frameTime(this.#ring.oldestFrame),
-				triggeredAt: Date.now(),
-				prerollFrames,
-			},
-			this.#ring.copyLast(prerollFrames),
-			source.stats().droppedFrames,
-		);
+		const capture = this.#newCapture(this.#ring.bufferFilled);
 		this.#active = capture;
 		this.#lastRefusal = undefined;
-		try {
-			capture.attach(await this.#openCapture(capture.start));
-		} catch (error) {
+		const failed = await this.#open(capture);
+		if (failed) {
 			this.#active = undefined;
-			const reason = `could not open the capture file: ${errorMessage(error)}`;
-			this.#emit({type: 'capture-failed', reason, path: undefined});
-			this.#publish();
-			return {ok: false, reason};
+			return failed;
 		}
 		const status = this.#captureStatus();
 		if (status.kind !== 'recording') {
@@ -248,13 +230,7 @@ export class AudioEngine {
 	async #stopNow(capture: ActiveCapture): Promise<TriggerResult> {
 		this.#active = undefined;
 		this.#publish();
-		const finishing = this.#finish(capture);
-		this.#finishing.add(finishing);
-		try {
-			return await finishing;
-		} finally {
-			this.#finishing.delete(finishing);
-		}
+		return this.#finishTracked(capture);
 	}
 
 	/**
@@ -262,21 +238,37 @@ export class AudioEngine {
 	 * ring-buffer recorder's "save that"). Refused when the whole stretch is below the silence gate.
 	 */
 	async saveLast(seconds: Seconds): Promise<TriggerResult> {
+		const refused = this.#checkReady({...this.#gate, windowSeconds: seconds});
+		if (refused) {
+			return refused;
+		}
+		// Copied now: the ring moves on while the file opens.
+		const capture = this.#newCapture(Math.min(secondsToFrames(seconds, this.#source.sampleRate), this.#ring.bufferFilled));
+		const failed = await this.#open(capture);
+		if (failed) {
+			return failed;
+		}
+		const result = await this.#finishTracked(capture);
+		return result.ok && result.action === 'stopped' ? {...result, action: 'saved'} : result;
+	}
+
+	/** Whether a capture may begin now: a refusal (with its reason) when not. Drains first. */
+	#checkReady(gate: SilenceGateOptions): TriggerResult | undefined {
 		if (this.#disposed) {
-			return {ok: false, reason: 'the recorder is shutting down'};
+			return shuttingDown;
 		}
 		if (this.#stoppedReason !== undefined) {
 			return this.#refuse(`no audio source: ${this.#stoppedReason}`);
 		}
 		this.drain();
 		const source = this.#source;
-		const frames = Math.min(secondsToFrames(seconds, source.sampleRate), this.#ring.bufferFilled);
-		const verdict = checkSilenceGate(this.#ring, source.sampleRate, source.portNames, {...this.#gate, windowSeconds: seconds});
-		if (!verdict.allowed) {
-			return this.#refuse(verdict.reason);
-		}
-		// Copied now: the ring moves on while the file opens.
-		const audio = this.#ring.copyLast(frames);
+		const verdict = checkSilenceGate(this.#ring, source.sampleRate, source.portNames, gate);
+		return verdict.allowed ? undefined : this.#refuse(verdict.reason);
+	}
+
+	/** A capture whose first `frames` are the newest in the ring (all of it, for a trigger). */
+	#newCapture(frames: Frames): ActiveCapture {
+		const source = this.#source;
 		const start = {
 			sampleRate: source.sampleRate,
 			channels: source.channels,
@@ -284,19 +276,28 @@ export class AudioEngine {
 			triggeredAt: Date.now(),
 			prerollFrames: frames,
 		};
-		const capture = new ActiveCapture(start, audio, source.stats().droppedFrames);
+		return new ActiveCapture(start, this.#ring.copyLast(frames), source.stats().droppedFrames);
+	}
+
+	/** Opens the capture's file; when it cannot, says why (event and result). The one path for every capture. */
+	async #open(capture: ActiveCapture): Promise<TriggerResult | undefined> {
 		try {
-			capture.attach(await this.#openCapture(start));
+			capture.attach(await this.#openCapture(capture.start));
+			return undefined;
 		} catch (error) {
 			const reason = `could not open the capture file: ${errorMessage(error)}`;
 			this.#emit({type: 'capture-failed', reason, path: undefined});
+			this.#publish();
 			return {ok: false, reason};
 		}
+	}
+
+	/** Finishes the capture's file; dispose waits for it meanwhile. */
+	async #finishTracked(capture: ActiveCapture): Promise<TriggerResult> {
 		const finishing = this.#finish(capture);
 		this.#finishing.add(finishing);
 		try {
-			const result = await finishing;
-			return result.ok && result.action === 'stopped' ? {...result, action: 'saved'} : result;
+			return await finishing;
 		} finally {
 			this.#finishing.delete(finishing);
 		}

@@ -1,4 +1,5 @@
 import type {Frames, Hertz} from '../util/units.js';
+import {blackmanWindow, sincTable} from '../util/windowed-sinc.js';
 
 /** Interleaved audio held in memory. */
 export type Clip = {
@@ -71,7 +72,7 @@ export class ClipReader {
 			const cutoff = Math.min(1, 1 / this.#step) * cutoffMargin;
 			const halfWidth = Math.ceil(zeroCrossings / cutoff);
 			this.#taps = 2 * halfWidth;
-			this.#table = makeKernelTable(cutoff, halfWidth);
+			this.#table = sincTable({rows: phases + 1, divisions: phases, taps: this.#taps, cutoff, window: blackmanWindow});
 		}
 	}
 
@@ -141,33 +142,3 @@ export class ClipReader {
 		}
 	}
 }
-
-/**
- * Kernel rows for fractional positions 0, 1/phases, ..., 1. Row p, tap k is the weight of the input frame
- * at distance `k - halfWidth + 1 - p / phases` from the interpolation point; each row sums to 1 so a
- * constant stays constant.
- */
-const makeKernelTable = (cutoff: number, halfWidth: number): Float32Array => {
-	const taps = 2 * halfWidth;
-	const table = new Float32Array((phases + 1) * taps);
-	for (let p = 0; p <= phases; p++) {
-		const fraction = p / phases;
-		let sum = 0;
-		for (let k = 0; k < taps; k++) {
-			const distance = k - halfWidth + 1 - fraction;
-			const weight = cutoff * sinc(cutoff * distance) * blackman(distance / halfWidth);
-			table[p * taps + k] = weight;
-			sum += weight;
-		}
-		for (let k = 0; k < taps; k++) {
-			table[p * taps + k] = table[p * taps + k]! / sum;
-		}
-	}
-	return table;
-};
-
-const sinc = (x: number): number => (x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x));
-
-/** Blackman window over [-1, 1], zero outside. */
-const blackman = (x: number): number =>
-	Math.abs(x) >= 1 ? 0 : 0.42 + 0.5 * Math.cos(Math.PI * x) + 0.08 * Math.cos(2 * Math.PI * x);

@@ -1,6 +1,8 @@
 import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {Seconds} from '../util/units.js';
+import {formatDuration, localDateTime} from '../util/time-format.js';
+import {wrapLines} from '../util/wrap-lines.js';
 import {listSessions, type SessionSummary} from './list-sessions.js';
 import {manifestFile, parseManifest, type CaptureRecord, type SessionManifest} from './session-manifest.js';
 import {TranscriptStatus} from './transcript-state.js';
@@ -235,7 +237,7 @@ const transcriptLines = (capture: CaptureDetails): string[] => {
 	const model = transcript?.model === undefined ? '' : ` (${transcript.model})`;
 	switch (transcript?.status) {
 		case undefined: {
-			return capture.text === undefined ? ['no transcript'] : wrap(capture.text, 96);
+			return capture.text === undefined ? ['no transcript'] : wrapLines(capture.text, 96);
 		}
 		case 'queued':
 		case 'running': {
@@ -245,7 +247,7 @@ const transcriptLines = (capture: CaptureDetails): string[] => {
 			return [`transcript failed${model}: ${transcript.reason ?? 'no reason given'}`];
 		}
 		case 'done': {
-			return capture.text === undefined ? [`transcript done${model}: no speech found`] : wrap(capture.text, 96);
+			return capture.text === undefined ? [`transcript done${model}: no speech found`] : wrapLines(capture.text, 96);
 		}
 	}
 };
@@ -256,44 +258,6 @@ export const formatCounts = ({done, failed, pending}: TranscriptCounts): string 
 		return 'none';
 	}
 	return `${done} done, ${failed} failed${pending > 0 ? `, ${pending} pending` : ''}`;
-};
-
-/** `0:26`, `12:05`, `1:02:03`: rounded to whole seconds. */
-export const formatDuration = (seconds: Seconds): string => {
-	const whole = Math.round(seconds);
-	const two = (value: number): string => String(value).padStart(2, '0');
-	const hours = Math.floor(whole / 3600);
-	const minutes = Math.floor((whole % 3600) / 60);
-	return hours > 0 ? `${hours}:${two(minutes)}:${two(whole % 60)}` : `${minutes}:${two(whole % 60)}`;
-};
-
-/** `2025-11-23 14:05:09` in local time. */
-export const localDateTime = (date: Date): string => {
-	if (Number.isNaN(date.getTime())) {
-		return 'unknown time';
-	}
-	const two = (value: number): string => String(value).padStart(2, '0');
-	return (
-		`${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
-		`${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
-	);
-};
-
-const wrap = (text: string, width: number): string[] => {
-	const lines: string[] = [];
-	for (const paragraph of text.split('\n')) {
-		let line = '';
-		for (const word of paragraph.split(/\s+/).filter((part) => part !== '')) {
-			if (line !== '' && line.length + 1 + word.length > width) {
-				lines.push(line);
-				line = word;
-			} else {
-				line = line === '' ? word : `${line} ${word}`;
-			}
-		}
-		lines.push(line);
-	}
-	return lines;
 };
 
 /** Transcript file names come from the manifest: only plain names inside the session directory. */

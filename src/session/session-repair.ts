@@ -10,6 +10,7 @@ import {
 	manifestVersion,
 	parseManifest,
 	sortCaptures,
+	type CaptureRecord,
 	type SessionManifest,
 } from './session-manifest.js';
 import {readWavInfo, type WavInfo} from '../wav/wav-reader.js';
@@ -75,34 +76,68 @@ export const repairSessions = async (rootDir: string): Promise<RepairReport[]> =
 	return reports;
 };
 
-/** Repairs one session directory (see `repairSessions`). */
-export const repairSession = async (dir: string): Promise<RepairReport[]> => {
+/** What the repair stages share: the session, its captures as they are being mended, and what was done. */
+type SessionRepair = {
+	readonly dir: string;
+	readonly manifest: SessionManifest;
+	readonly captures: CaptureRecord[];
+	readonly reports: RepairReport[];
+	/** The manifest must be written back. */
+	changed: boolean;
+};
+
+/** A report line about the session (`ID: ...`) or one of its files (`ID/FILE: ...`). */
+const reportOf = (dir: string, file: string | undefined, action: RepairAction, line: string, frames?: Frames, seconds?: Seconds): RepairReport => {
 	const id = path.basename(dir);
-	const report = (file: string | undefined, action: RepairAction, line: string, frames?: Frames, seconds?: Seconds): RepairReport => ({
+	return {
 		sessionId: id,
 		sessionDir: dir,
 		file,
 		action,
 		...(frames === undefined ? {} : {frames, durationSeconds: seconds}),
 		line: `${file === undefined ? id : `${id}/${file}`}: ${line}`,
-	});
+	};
+};
 
+/**
+ * Repairs one session directory (see `repairSessions`), in stages: read (or rebuild) the manifest, recover
+ * the captures it knows, add the WAV files it does not, mark unfinished transcriptions failed, write it back.
+ */
+export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 	const holder = await sessionLockHolder(dir);
 	if (holder !== undefined) {
-		return [report(undefined, 'skipped', `skipped, open in process ${holder}`)];
+		return [reportOf(dir, undefined, 'skipped', `skipped, open in process ${holder}`)];
 	}
 	const names = await readdir(dir);
 	const wavFiles = names.filter((name) => captureIndexOf(name) !== undefined && name.toLowerCase().endsWith('.wav')).sort();
-	const reports: RepairReport[] = [];
+	const repair = await readManifest(dir, wavFiles);
+	if (Array.isArray(repair)) {
+		return repair;
+	}
+	await recoverCaptures(repair);
+	await addMissingCaptures(repair, wavFiles);
+	failUnfinishedTranscriptions(repair);
+	if (repair.changed) {
+		await writeJsonAtomic(path.join(dir, manifestFile), {...repair.manifest, captures: sortCaptures(repair.captures)} satisfies SessionManifest);
+	}
+	await removeStaleTempFiles(dir, names);
+	await clearStaleSessionLock(dir);
+	return repair.reports;
+};
 
+/**
+ * The session's manifest, or one rebuilt from its WAV files when it is missing or unreadable (the bad one
+ * set aside). The reports to return at once instead when there is nothing to repair: not a session, or a
+ * manifest from a newer omega13.
+ */
+const readManifest = async (dir: string, wavFiles: readonly string[]): Promise<SessionRepair | RepairReport[]> => {
 	const manifestPath = path.join(dir, manifestFile);
-	let manifest: SessionManifest;
-	let changed = false;
 	try {
-		manifest = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
+		const manifest = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
+		return {dir, manifest, captures: [...manifest.captures], reports: [], changed: false};
 	} catch (error) {
 		if (error instanceof ManifestError && error.kind === 'unsupported') {
-			return [report(manifestFile, 'skipped', `skipped: ${error.detail}`)];
+			return [reportOf(dir, manifestFile, 'skipped', `skipped: ${error.detail}`)];
 		}
 		const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
 		if (!missing && !(error instanceof ManifestError)) {
@@ -112,22 +147,21 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 			// Not a session, or one that died before its first capture: nothing to save.
 			return [];
 		}
+		const id = path.basename(dir);
 		const setAside = missing ? undefined : await setAsideManifest(manifestPath);
-		manifest = {version: manifestVersion, id, createdAt: await guessCreatedAt(dir, id, wavFiles), captures: []};
-		changed = true;
+		const manifest: SessionManifest = {version: manifestVersion, id, createdAt: await guessCreatedAt(dir, id, wavFiles), captures: []};
 		const source = `${wavFiles.length} WAV file${wavFiles.length === 1 ? '' : 's'}`;
-		reports.push(
-			report(
-				manifestFile,
-				'rebuilt',
-				setAside === undefined
-					? `missing, rebuilt from ${source}`
-					: `unreadable (${(error as ManifestError).detail}), kept as ${setAside} and rebuilt from ${source}`,
-			),
-		);
+		const line =
+			setAside === undefined
+				? `missing, rebuilt from ${source}`
+				: `unreadable (${(error as ManifestError).detail}), kept as ${setAside} and rebuilt from ${source}`;
+		return {dir, manifest, captures: [], reports: [reportOf(dir, manifestFile, 'rebuilt', line)], changed: true};
 	}
+};
 
-	const captures = [...manifest.captures];
+/** Captures a dead process left in `recording`, and WAV files whose header sizes are out of date. */
+const recoverCaptures = async (repair: SessionRepair): Promise<void> => {
+	const {dir, captures, reports} = repair;
 	for (const [position, capture] of captures.entries()) {
 		const filePath = path.join(dir, capture.file);
 		let info: WavInfo;
@@ -135,7 +169,7 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 			info = await readWavInfo(filePath);
 		} catch (error) {
 			if (capture.state === 'recording' && (error as NodeJS.ErrnoException).code !== 'ENOENT') {
-				reports.push(report(capture.file, 'failed', `could not repair: ${messageOf(error)}`));
+				reports.push(reportOf(dir, capture.file, 'failed', `could not repair: ${messageOf(error)}`));
 			}
 			continue;
 		}
@@ -156,14 +190,18 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 				sampleRate: info.sampleRate,
 				sampleFormat: info.sampleFormat,
 			};
-			changed = true;
+			repair.changed = true;
 			const why = capture.state === 'recording' ? 'cut off while recording' : 'its header sizes were out of date';
-			reports.push(report(capture.file, 'recovered', `recovered ${seconds.toFixed(2)} s (${why})`, frames, seconds));
+			reports.push(reportOf(dir, capture.file, 'recovered', `recovered ${seconds.toFixed(2)} s (${why})`, frames, seconds));
 		} catch (error) {
-			reports.push(report(capture.file, 'failed', `could not repair: ${messageOf(error)}`));
+			reports.push(reportOf(dir, capture.file, 'failed', `could not repair: ${messageOf(error)}`));
 		}
 	}
+};
 
+/** WAV files the manifest never heard of (the process died before writing their record). */
+const addMissingCaptures = async (repair: SessionRepair, wavFiles: readonly string[]): Promise<void> => {
+	const {dir, captures, reports} = repair;
 	for (const name of wavFiles) {
 		const index = captureIndexOf(name)!;
 		if (captures.some((capture) => capture.file === name || capture.index === index)) {
@@ -191,13 +229,17 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 				prerollFrames: 0,
 				droppedFrames: 0,
 			});
-			changed = true;
-			reports.push(report(name, 'added', `recovered ${seconds.toFixed(2)} s (it was missing from ${manifestFile})`, frames, seconds));
+			repair.changed = true;
+			reports.push(reportOf(dir, name, 'added', `recovered ${seconds.toFixed(2)} s (it was missing from ${manifestFile})`, frames, seconds));
 		} catch (error) {
-			reports.push(report(name, 'failed', `could not recover: ${messageOf(error)}`));
+			reports.push(reportOf(dir, name, 'failed', `could not recover: ${messageOf(error)}`));
 		}
 	}
+};
 
+/** Transcriptions the last process left queued or running: failed, with the command that retries them. */
+const failUnfinishedTranscriptions = (repair: SessionRepair): void => {
+	const {dir, captures, reports} = repair;
 	for (const [position, capture] of captures.entries()) {
 		const status = capture.transcript?.status;
 		if (status !== 'queued' && status !== 'running') {
@@ -212,16 +254,9 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 				reason: `omega13 stopped before this capture was transcribed: retry with \`${retry}\``,
 			},
 		};
-		changed = true;
-		reports.push(report(capture.file, 'unfinished', `its transcription was ${status} when omega13 stopped; retry with \`${retry}\``));
+		repair.changed = true;
+		reports.push(reportOf(dir, capture.file, 'unfinished', `its transcription was ${status} when omega13 stopped; retry with \`${retry}\``));
 	}
-
-	if (changed) {
-		await writeJsonAtomic(manifestPath, {...manifest, captures: sortCaptures(captures)} satisfies SessionManifest);
-	}
-	await removeStaleTempFiles(dir, names);
-	await clearStaleSessionLock(dir);
-	return reports;
 };
 
 /** Renames an unreadable manifest out of the way (never deletes it); returns the new name. */

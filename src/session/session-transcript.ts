@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type {Seconds} from '../util/units.js';
+import {formatDuration, localDateTime} from '../util/time-format.js';
 import {writeFileAtomic} from './atomic-write.js';
 import type {CaptureRecord, SessionManifest} from './session-manifest.js';
 
@@ -17,7 +17,7 @@ export const captureBaseName = (record: Pick<CaptureRecord, 'file'>): string => 
 export const renderSessionTranscript = (manifest: SessionManifest): string => {
 	const lines = [`# Transcript: session ${manifest.id}`, ''];
 	for (const capture of manifest.captures) {
-		lines.push(`## ${captureBaseName(capture)} · ${localTime(capture.startedAt)} · ${formatDuration(capture.durationSeconds)}`, '');
+		lines.push(`## ${captureBaseName(capture)} · ${localDateTime(new Date(capture.startedAt), capture.startedAt)} · ${formatDuration(capture.durationSeconds)}`, '');
 		const transcript = capture.transcript;
 		if (transcript === undefined) {
 			lines.push(capture.state === 'recording' ? '_recording_' : '_not transcribed_');
@@ -35,24 +35,3 @@ export const renderSessionTranscript = (manifest: SessionManifest): string => {
 
 export const writeSessionTranscript = (sessionDir: string, manifest: SessionManifest): Promise<void> =>
 	writeFileAtomic(path.join(sessionDir, sessionTranscriptFile), renderSessionTranscript(manifest));
-
-/** `2025-11-23 14:05:09` in local time (as the session directory is named). */
-export const localTime = (iso: string): string => {
-	const date = new Date(iso);
-	if (Number.isNaN(date.getTime())) {
-		return iso;
-	}
-	const two = (value: number): string => String(value).padStart(2, '0');
-	return (
-		`${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ` +
-		`${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`
-	);
-};
-
-const formatDuration = (seconds: Seconds): string => {
-	if (seconds < 59.95) {
-		return `${seconds.toFixed(1)} s`;
-	}
-	const whole = Math.round(seconds);
-	return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s`;
-};

@@ -1,4 +1,5 @@
 import type {Hertz} from '../util/units.js';
+import {kaiserBeta, kaiserWindow, sincTable} from '../util/windowed-sinc.js';
 
 /**
  * A windowed-sinc (Kaiser) polyphase resampler for any ratio of whole sample rates.
@@ -44,29 +45,6 @@ const greatestCommonDivisor = (a: number, b: number): number => {
 	return a;
 };
 
-/** The zeroth-order modified Bessel function of the first kind, by its power series. */
-const besselI0 = (x: number): number => {
-	let sum = 1;
-	let term = 1;
-	const quarter = (x * x) / 4;
-	for (let k = 1; k < 200; k++) {
-		term *= quarter / (k * k);
-		sum += term;
-		if (term < sum * 1e-17) {
-			break;
-		}
-	}
-	return sum;
-};
-
-/** Kaiser's formula for the window's beta at a stop-band attenuation. */
-const kaiserBeta = (attenuationDb: number): number =>
-	attenuationDb > 50
-		? 0.1102 * (attenuationDb - 8.7)
-		: attenuationDb >= 21
-			? 0.5842 * (attenuationDb - 21) ** 0.4 + 0.07886 * (attenuationDb - 21)
-			: 0;
-
 export const designResampler = (inputRate: Hertz, outputRate: Hertz, options: ResamplerOptions = {}): ResamplerDesign => {
 	for (const [name, rate] of [['inputRate', inputRate], ['outputRate', outputRate]] as const) {
 		if (!Number.isInteger(rate) || rate <= 0 || rate > 1_000_000) {
@@ -92,33 +70,12 @@ export const designResampler = (inputRate: Hertz, outputRate: Hertz, options: Re
 	return {inputRate, outputRate, up, down, taps, cutoff, beta: kaiserBeta(attenuationDb)};
 };
 
-/** `up` phases of `taps` coefficients each; phase p is used for outputs that fall p/up past an input sample. */
-const buildPhases = (design: ResamplerDesign): Float32Array => {
-	const {up, taps, cutoff, inputRate, beta} = design;
-	const half = taps / 2;
-	const phases = new Float32Array(up * taps);
-	const normalizedCutoff = (2 * cutoff) / inputRate;
-	const windowNorm = besselI0(beta);
-	for (let p = 0; p < up; p++) {
-		let sum = 0;
-		for (let k = 0; k < taps; k++) {
-			// Distance in input samples from tap k to the output instant.
-			const distance = p / up + half - 1 - k;
-			const x = distance / half;
-			const window = Math.abs(x) >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - x * x)) / windowNorm;
-			const argument = Math.PI * normalizedCutoff * distance;
-			const sinc = distance === 0 ? 1 : Math.sin(argument) / argument;
-			const value = normalizedCutoff * sinc * window;
-			phases[p * taps + k] = value;
-			sum += value;
-		}
-		// Unity gain at DC for every phase, so a constant stays constant and no phase ripples.
-		for (let k = 0; k < taps; k++) {
-			phases[p * taps + k]! /= sum;
-		}
-	}
-	return phases;
-};
+/**
+ * `up` phases of `taps` coefficients each; phase p is used for outputs that fall p/up past an input
+ * sample. The pass band ends at `cutoff`, as a fraction of the input's Nyquist frequency.
+ */
+const buildPhases = ({up, taps, cutoff, inputRate, beta}: ResamplerDesign): Float32Array =>
+	sincTable({rows: up, divisions: up, taps, cutoff: (2 * cutoff) / inputRate, window: kaiserWindow(beta)});
 
 export class Resampler {
 	readonly design: ResamplerDesign;

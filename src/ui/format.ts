@@ -10,28 +10,6 @@ export const formatDb = (db: Decibels): string => {
 	return text === '-0.0' ? '0.0' : text;
 };
 
-const wholeClock = (whole: number): string => {
-	const hours = Math.floor(whole / 3600);
-	const minutes = Math.floor((whole % 3600) / 60);
-	const secs = whole % 60;
-	return hours > 0 ? `${hours}:${pad2(minutes)}:${pad2(secs)}` : `${minutes}:${pad2(secs)}`;
-};
-
-const safeSeconds = (seconds: Seconds): Seconds => (Number.isFinite(seconds) && seconds > 0 ? seconds : 0);
-
-/** `0:42.1` under an hour, `1:02:03` above; the tenth is truncated so a running clock never runs ahead. */
-export const formatDuration = (seconds: Seconds): string => {
-	const tenths = Math.floor(safeSeconds(seconds) * 10 + 1e-6);
-	const whole = Math.floor(tenths / 10);
-	return whole >= 3600 ? wholeClock(whole) : `${wholeClock(whole)}.${tenths % 10}`;
-};
-
-/**
- * A running clock: `0:42`, `1:02:03`. Whole seconds, because each change redraws the screen, and ten
- * redraws a second would cost the terminal UI more than everything else it does.
- */
-export const formatElapsed = (seconds: Seconds): string => wholeClock(Math.floor(safeSeconds(seconds) + 1e-6));
-
 /** Seconds with one decimal when they have one: `13`, `9.2`. */
 export const formatSeconds = (seconds: Seconds): string => {
 	const rounded = Math.round(seconds * 10) / 10;

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import {formatDuration, truncate} from './format.js';
+import {formatDuration, localDateTime} from '../util/time-format.js';
+import {truncate} from './format.js';
 import type {PastSessionSummary, TranscriptCounts} from './past-session.js';
 import type {Loadable} from './past-sessions-state.js';
 import {visibleWindow} from './session-selection.js';
@@ -55,7 +56,7 @@ export const pastSessionRow = (summary: PastSessionSummary, selected: boolean, c
 	if (summary.error !== undefined) {
 		return `${mark}${summary.id}  unreadable: ${summary.error}`;
 	}
-	const when = localDateTime(summary.createdAt);
+	const when = localDateTime(new Date(summary.createdAt), '????-??-?? ??:??').slice(0, 16);
 	const captures = wide ? `${summary.captures} capture${summary.captures === 1 ? '' : 's'}`.padEnd(12) : `${summary.captures} cap`.padEnd(7);
 	const length = formatDuration(summary.totalSeconds).padStart(7);
 	const transcripts = transcriptCell(summary.transcripts, wide);
@@ -69,14 +70,4 @@ const transcriptCell = ({done, failed, pending}: TranscriptCounts, wide: boolean
 	}
 	const separator = wide ? ', ' : ' ';
 	return `${done} done${separator}${failed} failed${pending > 0 ? `${separator}${pending} pending` : ''}`;
-};
-
-/** `2025-11-23 14:05` in local time (as session directories are named). */
-const localDateTime = (iso: string): string => {
-	const date = new Date(iso);
-	if (Number.isNaN(date.getTime())) {
-		return '????-??-?? ??:??';
-	}
-	const two = (value: number): string => String(value).padStart(2, '0');
-	return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())} ${two(date.getHours())}:${two(date.getMinutes())}`;
 };

@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Seconds} from '../util/units.js';
-import {formatClock, formatDuration, formatElapsed, formatIndex, tildify, truncate, truncateStart} from './format.js';
+import {formatDuration, formatElapsed} from '../util/time-format.js';
+import {formatClock, formatIndex, tildify, truncate, truncateStart} from './format.js';
 import {visibleWindow} from './session-selection.js';
 import type {CaptureView, SessionView, TranscriptView} from './session-view.js';
 

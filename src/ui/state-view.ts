@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
 import type {EpochMs} from '../util/units.js';
-import {formatElapsed, formatIndex, formatSeconds} from './format.js';
+import {formatElapsed} from '../util/time-format.js';
+import {formatIndex, formatSeconds} from './format.js';
 
 /** What the state banner shows. Pure: derived from a snapshot and the clock. */
 export const StateKind = {

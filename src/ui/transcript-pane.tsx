@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
-import {formatClock, formatDuration, formatIndex, truncate} from './format.js';
+import {formatDuration} from '../util/time-format.js';
+import {formatClock, formatIndex, truncate} from './format.js';
 import type {CaptureView} from './session-view.js';
 import {wrapLines} from '../util/wrap-lines.js';
 
