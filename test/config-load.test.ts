@@ -157,6 +157,61 @@ const badFiles: ReadonlyArray<{readonly name: string; readonly text: string; rea
 		problems: ['F:1:1: not valid JSON: the file is empty: expected a JSON object'],
 	},
 	{
+		name: 'an unclosed string',
+		text: '{"model": "base.en',
+		problems: ['F:1:11: not valid JSON: a string is not closed with "'],
+	},
+	{
+		name: 'a string broken by a line end',
+		text: '{"model": "base\n.en"}',
+		problems: ['F:1:16: not valid JSON: a string is not closed with " before the end of the line'],
+	},
+	{
+		name: 'a tab typed into a string',
+		text: '{"hotkey": "ctrl\talt"}',
+		problems: ['F:1:17: not valid JSON: a control character in a string must be escaped'],
+	},
+	{
+		name: 'a bad escape (a Windows path)',
+		text: '{"sessionsDir": "C:\\dir"}',
+		problems: ['F:1:20: not valid JSON: a bad escape in a string (use \\\\, \\", \\n, \\t or \\uXXXX)'],
+	},
+	{
+		name: 'an unclosed comment',
+		text: '{"channels": 2 /* note',
+		problems: ['F:1:16: not valid JSON: a /* comment is not closed with */'],
+	},
+	{
+		name: 'a number with a leading zero',
+		text: '{"channels": 02}',
+		problems: ['F:1:14: not valid JSON: expected a value, got 02 (not a JSON number)'],
+	},
+	{
+		name: 'text after the object',
+		text: '{"channels": 2} x',
+		problems: ['F:1:17: not valid JSON: expected the end of the file after the value, got x'],
+	},
+	{
+		name: 'a missing colon',
+		text: '{"channels" 2}',
+		problems: ['F:1:13: not valid JSON: expected ":" after the key "channels", got 2'],
+	},
+	{
+		name: 'a list with a missing comma',
+		text: '{"inputs": ["a:b" "c:d"]}',
+		problems: ['F:1:19: not valid JSON: expected "," or "]" after a list item, got "c:d"'],
+	},
+	{
+		name: 'an unclosed list',
+		text: '{"inputs": ["a:b",',
+		problems: ['F:1:19: not valid JSON: the end of the file came before the "]" that closes the "[" at 1:12'],
+	},
+	{
+		name: 'values nested too deep',
+		text: `{"inputs": ${'['.repeat(70)}${']'.repeat(70)}}`,
+		problems: ['F:1:76: not valid JSON: values are nested more than 64 deep'],
+	},
+	{
 		name: 'a list instead of an object',
 		text: '[13]',
 		problems: ['F: expected a JSON object of settings like {"bufferSeconds": 13}, got [13]'],
@@ -226,6 +281,15 @@ describe('loadConfig', () => {
 		assert.equal(result.settings.silenceThresholdDb, 'off');
 		assert.equal(result.origins.engineUrl, `config file ${file}`);
 		assert.equal(result.origins.channels, 'default');
+	});
+
+	it('reads a file that starts with a byte-order mark, keeping its columns', async () => {
+		const {result} = await load('\ufeff{"channels": 1}');
+		assert.ok(!(result instanceof ConfigError), String(result));
+		assert.equal(result.settings.channels, 1);
+		const {file, result: bad} = await load('\ufeff{"channels": 9}');
+		assert.ok(bad instanceof ConfigError);
+		assert.deepEqual(bad.problems, [`${file}:1:15: channels: expected a whole number from 1 to 8, got 9`]);
 	});
 
 	it('expands ~/ in sessionsDir to the home directory', async () => {

@@ -26,7 +26,7 @@ export class ConfigExistsError extends Error {
 
 /**
  * The commented starting file. JSON has no comments, so this is JSONC: `//` comments, which the loader
- * accepts (it parses comments itself, so a `//` inside a string stays text). Every setting is written
+ * accepts (jsonc-parser reads comments as comments, so a `//` inside a string stays text). Every setting is written
  * with its default, so the file documents them all.
  */
 export const configTemplate = (env: XdgEnv = process.env, home: string = os.homedir()): string => {

@@ -5,7 +5,7 @@ import type {z} from 'zod';
 import type {XdgEnv} from '../util/app-dirs.js';
 import {ConfigError} from './config-error.js';
 import {didYouMean} from './did-you-mean.js';
-import {formatKeyPath, JsoncSyntaxError, parseJsonc, type TextPosition} from './parse-jsonc.js';
+import {formatKeyPath, JsoncSyntaxError, parseJsonc, type TextPosition} from './read-jsonc.js';
 import {
 	defaultConfigPath,
 	defaultSettings,
