@@ -104,12 +104,6 @@ export class AudioRing {
 		return out;
 	}
 
-	/** Forgets everything held (after a gap in the input, old audio is no honest pre-roll). */
-	clear(): void {
-		this.#writePtr = 0;
-		this.#filled = 0;
-	}
-
 	#advance(frames: Frames): void {
 		this.#writePtr = (this.#writePtr + frames) % this.capacity;
 		this.#filled = Math.min(this.capacity, this.#filled + frames);
