@@ -1,19 +1,23 @@
 import type {Output} from '../app/output.js';
 import {NotRunningError, sendControl} from '../control/control-client.js';
-import {controlSocketPath, type ControlCommand, type StatusReport} from '../control/control-protocol.js';
+import type {ControlCommand, StatusReport} from '../control/control-protocol.js';
+import {findInstance, SeveralRunningError} from '../control/find-instance.js';
 import {framesToSeconds} from '../util/units.js';
 import {appDirs} from '../util/app-dirs.js';
 import {captureNumber} from '../session/session.js';
 
-/** `omega13 toggle|status|start|stop`: one request to the running instance; returns the exit code. */
+/**
+ * `omega13 toggle|status|start|stop|save-last|inputs save`: one request to the running instance (the one
+ * named by `jackName`, else the only one running); returns the exit code.
+ */
 export const runControlCommand = async (
 	command: ControlCommand,
-	{jackName, json}: {jackName: string; json: boolean},
+	{jackName, json}: {jackName: string | undefined; json: boolean},
 	{out, err}: Output,
 	seconds?: number,
 ): Promise<number> => {
-	const socketPath = controlSocketPath(appDirs().runtime, jackName);
 	try {
+		const socketPath = await findInstance(appDirs().runtime, jackName);
 		const response = await sendControl(socketPath, seconds === undefined ? {command} : {command, seconds});
 		if (json) {
 			out(JSON.stringify(command === 'status' ? (response.status ?? response) : response));
@@ -27,8 +31,11 @@ export const runControlCommand = async (
 		if (error instanceof NotRunningError && json) {
 			out(JSON.stringify({ok: false, running: false, message: error.message}));
 		}
+		if (error instanceof SeveralRunningError && json) {
+			out(JSON.stringify({ok: false, running: true, message: error.message, instances: error.instances.map(({jackName, pid}) => ({jackName, pid}))}));
+		}
 		err(`omega13: ${error instanceof Error ? error.message : String(error)}`);
-		return 1;
+		return error instanceof SeveralRunningError ? 2 : 1;
 	}
 };
 

@@ -31,10 +31,11 @@ const usage = `
 `;
 
 const epilogue = `
-  Commands talk to the running instance over a unix socket in $XDG_RUNTIME_DIR/omega13
-  (pass the same --jack-name to reach an instance started with one).
+  Commands talk to the running instance over a unix socket in $XDG_RUNTIME_DIR/omega13: the one started
+  with --jack-name NAME when that is given (or set in the config file), else the only one running.
 
-  Exit codes: 0 done; 1 failed (no JACK server, no running instance, ...); 2 bad command line or config file.
+  Exit codes: 0 done; 1 failed (no JACK server, no running instance, ...); 2 bad command line or config
+  file, or several instances running and none named.
 
   Examples
     $ omega13 --headless --connect system:capture_1

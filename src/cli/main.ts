@@ -58,18 +58,20 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 		return 2;
 	}
 	const {settings} = loaded;
+	// A name from a flag or the config file picks the instance; without one, commands find the one running.
+	const control = {jackName: loaded.origins.jackName === 'default' ? undefined : settings.jackName, json: line.json};
 	switch (line.command) {
 		case 'toggle':
 		case 'start':
 		case 'stop':
 		case 'status': {
-			return runControlCommand(line.command, {jackName: settings.jackName, json: line.json}, io);
+			return runControlCommand(line.command, control, io);
 		}
 		case 'inputs': {
-			return runControlCommand('inputs-save', {jackName: settings.jackName, json: line.json}, io);
+			return runControlCommand('inputs-save', control, io);
 		}
 		case 'save-last': {
-			return runControlCommand('save-last', {jackName: settings.jackName, json: line.json}, io, Number(line.args[0]));
+			return runControlCommand('save-last', control, io, Number(line.args[0]));
 		}
 		case 'setup': {
 			const {runSetupCommand} = await import('./whisper-commands.js');
