@@ -123,26 +123,29 @@ describe('setting flags, checked by mergeSettings', () => {
 /** No config file: the user's own must not change what these tests see. */
 const noConfigEnv = {...process.env, XDG_CONFIG_HOME: '/nonexistent/omega13-test-config'};
 
-describe('omega13 command line', () => {
-	it('exits 2 with every problem and a pointer to --help on bad flags', async () => {
-		const result = await runCli(['--channels', '9', '--silence-window', '0'], noConfigEnv);
-		assert.equal(result.code, 2);
-		assert.equal(
-			result.stderr,
-			'omega13: --channels: expected a whole number from 1 to 8, got 9\n' +
-				'omega13: --silence-window: expected a number from 0.05 to 10, got 0\n' +
-				'Run `omega13 --help` for the options.\n',
-		);
-	});
+/** Command lines refused before anything starts, and exactly what `omega13` prints for each (exit code 2). */
+const refused: ReadonlyArray<{readonly name: string; readonly argv: string[]; readonly stderr: readonly string[]}> = [
+	{
+		name: 'every bad setting flag, and a pointer to --help',
+		argv: ['--channels', '9', '--silence-window', '0'],
+		stderr: ['omega13: --channels: expected a whole number from 1 to 8, got 9', 'omega13: --silence-window: expected a number from 0.05 to 10, got 0'],
+	},
+	{
+		name: 'a bad command and a bad setting flag together',
+		argv: ['record', '--channels', '9'],
+		stderr: [
+			'omega13: unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs (see --help)',
+			'omega13: --channels: expected a whole number from 1 to 8, got 9',
+		],
+	},
+];
 
-	it('reports a bad command and a bad setting flag together', async () => {
-		const result = await runCli(['record', '--channels', '9'], noConfigEnv);
-		assert.equal(result.code, 2);
-		assert.equal(
-			result.stderr,
-			'omega13: unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs (see --help)\n' +
-				'omega13: --channels: expected a whole number from 1 to 8, got 9\n' +
-				'Run `omega13 --help` for the options.\n',
-		);
-	});
+describe('omega13 command line', () => {
+	for (const {name, argv, stderr} of refused) {
+		it(`exits 2 on ${name}`, async () => {
+			const result = await runCli(argv, noConfigEnv);
+			assert.equal(result.code, 2);
+			assert.equal(result.stderr, [...stderr, 'Run `omega13 --help` for the options.', ''].join('\n'));
+		});
+	}
 });

@@ -26,8 +26,8 @@ export class ConfigExistsError extends Error {
 
 /**
  * The commented starting file. JSON has no comments, so this is JSONC: `//` comments, which the loader
- * accepts (jsonc-parser reads comments as comments, so a `//` inside a string stays text). Every setting is written
- * with its default, so the file documents them all.
+ * accepts (as comments: a `//` inside a string stays text). Every setting is written with its default,
+ * so the file documents them all.
  */
 export const configTemplate = (env: XdgEnv = process.env, home: string = os.homedir()): string => {
 	const defaults = defaultSettings(env, home);
