@@ -82,16 +82,13 @@ export const parseArgsOptions = (): Record<string, FlagOption> => {
 
 /** Reads argv (without node and script). Never throws: what is wrong is in `problems`, all of it. */
 export const parseOptions = (argv: readonly string[]): CommandLine => {
-	let values: Record<string, string | boolean | Array<string | boolean> | undefined>;
-	let positionals: string[];
+	let parsed;
 	try {
-		({values, positionals} = parseArgs({args: joinNegativeValues(argv), options: parseArgsOptions(), allowPositionals: true, allowNegative: true, strict: true}));
+		parsed = parseArgs({args: joinNegativeValues(argv), options: parseArgsOptions(), allowPositionals: true, allowNegative: true, strict: true});
 	} catch (error) {
-		values = {};
-		positionals = [];
-		return {...readCommandLine(values, positionals), problems: [cleanParseError(error)]};
+		return {...readCommandLine({}, []), problems: [cleanParseError(error)]};
 	}
-	return readCommandLine(values, positionals);
+	return readCommandLine(parsed.values, parsed.positionals);
 };
 
 const readCommandLine = (values: Record<string, unknown>, positionals: readonly string[]): CommandLine => {
@@ -179,7 +176,7 @@ const settingOverrides = (values: Record<string, unknown>, exporting: boolean): 
 			continue;
 		}
 		const single = typeof raw === 'string' ? raw : Array.isArray(raw) && raw.length === 1 ? raw[0] : undefined;
-		const word = single === undefined ? undefined : spec.flagWords?.[single];
+		const word = single !== undefined && spec.flagWords !== undefined && Object.hasOwn(spec.flagWords, single) ? spec.flagWords[single] : undefined;
 		if (word !== undefined) {
 			for (const [wordKey, value] of Object.entries(word)) {
 				overrides[wordKey] = value;

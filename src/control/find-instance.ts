@@ -17,7 +17,8 @@ export class SeveralRunningError extends Error {
 	readonly instances: readonly Instance[];
 
 	constructor(instances: readonly Instance[]) {
-		const names = instances.map(instance => `"${instance.jackName}" (pid ${instance.pid})`).join(', ');
+		// JSON quoting: a name from another process reaches the terminal with any control character escaped.
+		const names = instances.map(instance => `${JSON.stringify(instance.jackName)} (pid ${instance.pid})`).join(', ');
 		super(`${instances.length} instances of omega13 are running: ${names}; name one with --jack-name NAME`);
 		this.instances = instances;
 	}
