@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type {AudioFormat} from '../session/encode-capture.js';
+import type {AudioFormat} from '../session/file-formats.js';
 import {encodeCapture} from '../session/encode-capture.js';
 import {captureNumber, type Session} from '../session/session.js';
 

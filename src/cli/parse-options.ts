@@ -1,10 +1,10 @@
 import {parseArgs} from 'node:util';
 import path from 'node:path';
-import {parseSourceChoice} from '../app/open-source.js';
+import {parseSourceChoice} from '../app/source-choice.js';
 import type {RunOptions} from '../app/recorder.js';
 import type {SettingOverrides} from '../config/merge-settings.js';
 import {settingKeys, specOf, type SettingKey} from '../config/settings-schema.js';
-import {exportFormats, type ExportFormat} from '../session/export-session.js';
+import {exportFormats, type ExportFormat} from '../session/file-formats.js';
 import {generalFlags} from './general-flags.js';
 
 export const Command = {

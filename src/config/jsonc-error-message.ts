@@ -11,6 +11,20 @@ export type TextPosition = {
 	readonly column: number;
 };
 
+/** `a`, `a.b`, `a[2]`: how key paths are written in positions and messages. */
+export const formatKeyPath = (path: ReadonlyArray<PropertyKey>): string => {
+	let out = '';
+	for (const part of path) {
+		if (typeof part === 'number') {
+			out += `[${part}]`;
+		} else {
+			const name = String(part);
+			out += out === '' ? name : `.${name}`;
+		}
+	}
+	return out;
+};
+
 /** What the reader is waiting for next: a key, the ":" after it, a value, or the "," (or closing bracket) after one. */
 export type Expect = 'key' | 'colon' | 'value' | 'comma';
 

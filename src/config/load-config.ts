@@ -5,7 +5,8 @@ import type {z} from 'zod';
 import type {XdgEnv} from '../util/app-dirs.js';
 import {ConfigError} from './config-error.js';
 import {didYouMean} from './did-you-mean.js';
-import {formatKeyPath, JsoncSyntaxError, parseJsonc, type TextPosition} from './read-jsonc.js';
+import {formatKeyPath, type TextPosition} from './jsonc-error-message.js';
+import type {JsoncDocument} from './read-jsonc.js';
 import {
 	defaultConfigPath,
 	defaultSettings,
@@ -60,7 +61,7 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
 		}
 		throw new ConfigError([readProblem(file, code, error)]);
 	}
-	const values = parseConfigText(text, file, home);
+	const values = checkConfigDocument(await readConfigText(text, file), file, home);
 	const origin: SettingOrigin = `config file ${file}`;
 	const origins = {...allDefault};
 	for (const key of Object.keys(values) as SettingKey[]) {
@@ -69,21 +70,25 @@ export const loadConfig = async (options: LoadConfigOptions = {}): Promise<Loade
 	return {settings: {...defaults, ...values}, origins, file, fileFound: true};
 };
 
-/**
- * Checks a config file's text: the settings it gives (paths resolved), or a `ConfigError` with one line
- * per problem, in file order, each `FILE:LINE:COLUMN: key: expected ..., got ...`.
- */
-export const parseConfigText = (text: string, file: string, home: string = os.homedir()): Partial<Settings> => {
-	let document;
+/** The file's JSON (with comments), or a `ConfigError` at its first syntax problem. */
+const readConfigText = async (text: string, file: string): Promise<JsoncDocument> => {
+	// Loaded only when there is a file: a command run without one (`omega13 toggle`) starts sooner.
+	const {JsoncSyntaxError, parseJsonc} = await import('./read-jsonc.js');
 	try {
-		document = parseJsonc(text);
+		return parseJsonc(text);
 	} catch (error) {
 		if (error instanceof JsoncSyntaxError) {
 			throw new ConfigError([`${file}:${error.line}:${error.column}: not valid JSON: ${error.detail}`]);
 		}
 		throw error;
 	}
-	const {value, valuePositions, keyPositions} = document;
+};
+
+/**
+ * Checks a config file's settings: what it gives (paths resolved), or a `ConfigError` with one line per
+ * problem, in file order, each `FILE:LINE:COLUMN: key: expected ..., got ...`.
+ */
+const checkConfigDocument = ({value, valuePositions, keyPositions}: JsoncDocument, file: string, home: string): Partial<Settings> => {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		throw new ConfigError([`${file}: expected a JSON object of settings like {"bufferSeconds": 13}, got ${showValue(value)}`]);
 	}

@@ -1,7 +1,5 @@
 import {ParseErrorCode, visit} from 'jsonc-parser';
-import {explainJsoncError, type ErrorContext, type Open, type TextPosition} from './jsonc-error-message.js';
-
-export type {TextPosition} from './jsonc-error-message.js';
+import {explainJsoncError, formatKeyPath, type ErrorContext, type Open, type TextPosition} from './jsonc-error-message.js';
 
 /**
  * JSON with comments, as the config file is written: `//` and `/* *\/` comments and trailing commas are
@@ -32,20 +30,6 @@ export class JsoncSyntaxError extends Error {
 		this.detail = detail;
 	}
 }
-
-/** `a`, `a.b`, `a[2]`: how key paths are written in positions and messages. */
-export const formatKeyPath = (path: ReadonlyArray<PropertyKey>): string => {
-	let out = '';
-	for (const part of path) {
-		if (typeof part === 'number') {
-			out += `[${part}]`;
-		} else {
-			const name = String(part);
-			out += out === '' ? name : `.${name}`;
-		}
-	}
-	return out;
-};
 
 const maxDepth = 64;
 

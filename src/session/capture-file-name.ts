@@ -1,13 +1,5 @@
+import type {FileNaming} from './file-formats.js';
 import {captureNumber} from './session.js';
-
-/** How capture files are named. */
-export const FileNaming = {
-	/** `001.wav`, `002.wav`, ... */
-	sequential: 'sequential',
-	/** `{prefix}YYYYMMDD_HHMMSS.wav`, from the capture's first sample. */
-	timestamp: 'timestamp',
-} as const;
-export type FileNaming = (typeof FileNaming)[keyof typeof FileNaming];
 
 /**
  * A capture's file name without its extension, per the `fileNaming` setting: `001` (sequential), or

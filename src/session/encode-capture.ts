@@ -8,24 +8,7 @@ import {bytesPerSample, decodeSamples, encodeSamples, type SampleFormat} from '.
 import {syncDirectory} from '../util/sync-directory.js';
 import {readWavInfo, type WavInfo} from '../wav/wav-reader.js';
 import {CodedError} from '../util/coded-error.js';
-
-/** The encoded formats (WAV is what captures are recorded as). */
-export const EncodeFormat = {
-	flac: 'flac',
-	opus: 'opus',
-} as const;
-export type EncodeFormat = (typeof EncodeFormat)[keyof typeof EncodeFormat];
-
-/** What a finished capture is kept as. Captures are always written as WAV first, then encoded. */
-export const AudioFormat = {
-	/** The capture as recorded (sample format from `sampleFormat`). */
-	wav: 'wav',
-	/** Lossless, 16- or 24-bit (float captures are stored as 24-bit). */
-	flac: 'flac',
-	/** Ogg Opus: small, for speech. */
-	opus: 'opus',
-} as const satisfies Record<string, 'wav' | EncodeFormat>;
-export type AudioFormat = (typeof AudioFormat)[keyof typeof AudioFormat];
+import type {EncodeFormat} from './file-formats.js';
 
 /** The programs each format needs and the Debian package that has them. */
 export const encoderPrograms: {readonly [F in EncodeFormat]: {readonly programs: readonly string[]; readonly debianPackage: string}} = {

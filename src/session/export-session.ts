@@ -10,20 +10,8 @@ import {
 	type CaptureDetails,
 	type SessionDetails,
 } from './describe-sessions.js';
+import {exportFormats, type ExportFormat} from './file-formats.js';
 import {sessionLockHolder} from './session-lock.js';
-
-/** What the session's text is exported as, besides the copied files. */
-export const ExportFormat = {
-	/** `<id>.md`: the session's `transcript.md` (a heading per capture with its transcript). */
-	md: 'md',
-	/** `<id>.json`: the manifest, each capture with its audio file, text and segments. */
-	json: 'json',
-	/** `<id>.srt`: subtitles, times from the session's first capture. */
-	srt: 'srt',
-} as const;
-export type ExportFormat = (typeof ExportFormat)[keyof typeof ExportFormat];
-
-export const exportFormats: readonly ExportFormat[] = Object.values(ExportFormat);
 
 export type ExportOptions = {
 	/** The directory to copy into (made, mode 0700, if missing). */

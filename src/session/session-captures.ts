@@ -1,6 +1,7 @@
 import {access} from 'node:fs/promises';
 import {join} from 'node:path';
-import {captureFileBase, type FileNaming} from './capture-file-name.js';
+import {captureFileBase} from './capture-file-name.js';
+import type {FileNaming} from './file-formats.js';
 import type {CaptureEnd, CaptureSink, CaptureSinkFactory, CaptureStart} from '../engine/capture-sink.js';
 import type {EpochMs} from '../util/units.js';
 import {framesToSeconds} from '../util/units.js';
