@@ -1,11 +1,13 @@
 import {ActiveCapture} from './active-capture.js';
 import {AudioRing} from './audio-ring.js';
 import type {AudioSource} from './audio-source.js';
+import type {AudioStream, AudioTap, RingSpan} from './audio-tap.js';
 import type {CaptureSinkFactory} from './capture-sink.js';
 import type {EngineEvent, EngineEventListener} from './engine-events.js';
 import type {CaptureStatus, EngineSnapshot, FinishedCapture} from './engine-snapshot.js';
 import {LevelMeter, type ChannelReading} from './level-meter.js';
 import {checkSilenceGate, type SilenceGateOptions} from './silence-gate.js';
+import {TimeAxis} from './time-axis.js';
 import {framesToSeconds, secondsToFrames, type EpochMs, type Frames, type Seconds} from '../util/units.js';
 
 export type AudioEngineOptions = {
@@ -62,6 +64,10 @@ export class AudioEngine {
 	#sessionDir: string | undefined;
 	#seenXruns = 0;
 	#seenDropped: Frames = 0;
+	/** The stream the ring holds; set by the first audio of each source (its time axis needs it). */
+	#stream: AudioStream | undefined;
+	#streams = 0;
+	readonly #taps = new Set<AudioTap>();
 	#timer: NodeJS.Timeout | undefined;
 	#lastPublish = 0;
 	#snapshot: EngineSnapshot;
@@ -143,7 +149,12 @@ export class AudioEngine {
 		for (;;) {
 			const frames = source.read(this.#readBuffer);
 			if (frames > 0) {
+				const firstFrame = this.#ring.totalFrames;
 				this.#ring.write(this.#readBuffer, frames);
+				const stream = (this.#stream ??= this.#startStream());
+				for (const tap of this.#taps) {
+					tap.write(stream, this.#readBuffer, frames, firstFrame);
+				}
 				this.#meter.add(this.#readBuffer, frames);
 				this.#active?.append(this.#readBuffer, frames);
 			}
@@ -161,6 +172,33 @@ export class AudioEngine {
 		if (now - this.#lastPublish >= this.#publishIntervalMs) {
 			this.#publish(now);
 		}
+	}
+
+	/**
+	 * Hangs a consumer off the drain loop: from the next drain on it gets every frame the ring gets.
+	 * Returns a function that takes it off again.
+	 */
+	addTap(tap: AudioTap): () => void {
+		this.#taps.add(tap);
+		return () => this.#taps.delete(tap);
+	}
+
+	/** What the ring holds now, with the very latest frames (it drains first); undefined before any audio. */
+	ringSpan(): RingSpan | undefined {
+		this.drain();
+		const stream = this.#stream;
+		return stream && {stream, firstFrame: this.#ring.oldestFrame, endFrame: this.#ring.totalFrames};
+	}
+
+	/**
+	 * A copy of frames `[first, end)` of `stream`, which the ring must still hold (see `ringSpan`; nothing
+	 * drains in between as long as no await does).
+	 */
+	copyFromRing(stream: AudioStream, first: Frames, end: Frames): Float32Array {
+		if (stream !== this.#stream) {
+			throw new RangeError(`stream ${stream.id} is gone: the ring holds stream ${this.#stream?.id ?? 'none'}`);
+		}
+		return this.#ring.copyFrames(first, end);
 	}
 
 	/** Starts a capture when idle, stops it when recording. */
@@ -311,6 +349,7 @@ export class AudioEngine {
 			old.dispose();
 		}
 		this.#ring = this.#makeRing();
+		this.#stream = undefined;
 		this.#meter = new LevelMeter(source.channels);
 		this.#readBuffer = this.#makeReadBuffer();
 		this.#levels = this.#silentLevels();
@@ -342,6 +381,7 @@ export class AudioEngine {
 		await Promise.allSettled(this.#finishing);
 		this.#source.dispose();
 		this.#listeners.clear();
+		this.#taps.clear();
 	}
 
 	async #finish(capture: ActiveCapture): Promise<TriggerResult> {
@@ -454,6 +494,12 @@ export class AudioEngine {
 		for (const listener of this.#eventListeners) {
 			listener(event);
 		}
+	}
+
+	/** Frame 0's time is read once the source has delivered audio: JACK's clock anchor exists from then on. */
+	#startStream(): AudioStream {
+		const source = this.#source;
+		return {id: ++this.#streams, sampleRate: source.sampleRate, channels: source.channels, axis: new TimeAxis(source.frameTime(0), source.sampleRate)};
 	}
 
 	#makeRing(): AudioRing {

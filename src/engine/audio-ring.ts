@@ -104,6 +104,25 @@ export class AudioRing {
 		return out;
 	}
 
+	/**
+	 * A new array with absolute frames `[first, end)`, which must all still be held (`oldestFrame` to
+	 * `totalFrames`).
+	 */
+	copyFrames(first: Frames, end: Frames): Float32Array {
+		if (!Number.isInteger(first) || !Number.isInteger(end) || first < this.oldestFrame || end > this.#total || end < first) {
+			throw new RangeError(`frames ${first} to ${end} are not in the ring (it holds ${this.oldestFrame} to ${this.#total})`);
+		}
+		const out = new Float32Array((end - first) * this.channels);
+		let at = 0;
+		// The last (total - first) frames, of which the first (end - first) are wanted.
+		this.forEachLast(this.#total - first, view => {
+			const take = Math.min(view.length, out.length - at);
+			out.set(view.subarray(0, take), at);
+			at += take;
+		});
+		return out;
+	}
+
 	#advance(frames: Frames): void {
 		this.#writePtr = (this.#writePtr + frames) % this.capacity;
 		this.#filled = Math.min(this.capacity, this.#filled + frames);

@@ -255,9 +255,12 @@ async function* rawPcm(info: WavInfo, bits: 16 | 24): AsyncGenerator<Buffer> {
 	}
 }
 
-/** The encoders' command lines for raw little-endian signed PCM on stdin. */
-const rawEncoders = {
-	flac: (info: WavInfo, bits: 16 | 24, output: string): readonly string[] => [
+/** What an encoder of raw PCM must be told about its input. */
+export type RawPcmFormat = Pick<WavInfo, 'sampleRate' | 'channels'>;
+
+/** The encoders' command lines for raw little-endian signed PCM on stdin (`output` '-' is stdout). */
+export const rawEncoders = {
+	flac: (info: RawPcmFormat, bits: 16 | 24, output: string): readonly string[] => [
 		'--silent',
 		'--force',
 		'--force-raw-format',
@@ -266,11 +269,10 @@ const rawEncoders = {
 		`--channels=${info.channels}`,
 		`--bps=${bits}`,
 		`--sample-rate=${info.sampleRate}`,
-		'-o',
-		output,
+		...(output === '-' ? ['--stdout'] : ['-o', output]),
 		'-',
 	],
-	opusenc: (info: WavInfo, bits: 16 | 24, output: string, kbps: number): readonly string[] => [
+	opusenc: (info: RawPcmFormat, bits: 16 | 24, output: string, kbps: number): readonly string[] => [
 		'--quiet',
 		'--bitrate',
 		String(kbps),
@@ -375,7 +377,7 @@ const run = (
 	});
 
 /** A program that could not be started at all. */
-const programError = (program: string, error: unknown): Error => {
+export const programError = (program: string, error: unknown): Error => {
 	if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 		const format = (Object.keys(encoderPrograms) as EncodeFormat[]).find((key) => encoderPrograms[key].programs.includes(program));
 		const debianPackage = format === undefined ? program : encoderPrograms[format].debianPackage;
@@ -385,7 +387,7 @@ const programError = (program: string, error: unknown): Error => {
 };
 
 /** The last 8 KB a stream wrote (a failing encoder's message is at its end). */
-const collect = (stream: NodeJS.ReadableStream): (() => string) => {
+export const collect = (stream: NodeJS.ReadableStream): (() => string) => {
 	let text = '';
 	stream.setEncoding('utf8');
 	stream.on('data', (chunk: string) => {
