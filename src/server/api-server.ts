@@ -170,7 +170,8 @@ const parse = (schema: z.ZodObject | undefined, values: Record<string, string>, 
 		if (issue.code === 'unrecognized_keys') {
 			return `unknown ${what}${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')} (this route takes ${Object.keys(schema.shape).join(', ') || 'none'})`;
 		}
-		return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+		const name = issue.path.join('.');
+		return name === '' || issue.message.startsWith(`${name} `) ? issue.message : `${name}: ${issue.message}`;
 	});
 	throw new HttpError(400, problems.join('; '));
 };
