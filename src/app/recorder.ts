@@ -17,11 +17,16 @@ import {describeRouting, loadRouting, saveRouting} from './routing-memory.js';
 import {SourceSupervisor} from './source-supervisor.js';
 import {startAfterCapture} from './after-capture.js';
 import {statusReport} from './status-report.js';
+import {startAudioServices, type AudioServices} from './audio-services.js';
+import type {StatusReport} from '../control/control-protocol.js';
+import {packageVersion} from '../util/package-version.js';
 
 /** How to run, besides the settings: with or without the terminal UI, and from which source. */
 export type RunOptions = {
 	readonly headless: boolean;
 	readonly source: SourceChoice;
+	/** --serve-host was given on the command line: only then may the API listen beyond loopback. @default false */
+	readonly serveHostFromFlag?: boolean;
 };
 
 /** Everything a running omega13 holds; each part is registered with the exit path as it is made. */
@@ -31,6 +36,8 @@ export type Recorder = {
 	readonly sessionView: SessionViewStore;
 	readonly sessionsRoot: string;
 	readonly socketPath: string;
+	/** The HTTP API, persistence and archive (each only when asked for). */
+	readonly services: AudioServices;
 	/** Starts the next capture in a new session directory; refused while recording. */
 	newSession(): string;
 	/** Queues a capture of the current session for transcription (again). */
@@ -135,8 +142,23 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 		return `remembered ${describeRouting(routing)}: restored at every start (unless --connect is given)`;
 	};
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
-	const control = await ControlServer.listen(socketPath, controlHandler(engine, settings.jackName, rememberInputs));
+	// `status` says what the services do too; they exist once the handler does, so it asks late.
+	let services: AudioServices | undefined;
+	const report = (): StatusReport => ({...statusReport(engine.getSnapshot(), settings.jackName), ...services?.status()});
+	const handler = controlHandler(engine, report, rememberInputs);
+	const control = await ControlServer.listen(socketPath, handler);
 	exitPath.add('control socket', async () => control.dispose());
+	services = await startAudioServices({
+		settings,
+		serveHostFromFlag: run.serveHostFromFlag ?? false,
+		engine,
+		sessionsRoot,
+		control: handler,
+		report: () => statusReport(engine.getSnapshot(), settings.jackName),
+		version: packageVersion(),
+		say,
+		exitPath,
+	});
 
 	return {
 		engine,
@@ -144,6 +166,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 		sessionView,
 		sessionsRoot,
 		socketPath,
+		services,
 		newSession() {
 			if (engine.recording) {
 				return 'stop the capture first: a new session starts with the next capture';
@@ -180,10 +203,10 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 };
 
 const controlHandler =
-	(engine: AudioEngine, jackName: string, rememberInputs: () => Promise<string>): ControlHandler =>
+	(engine: AudioEngine, report: () => StatusReport, rememberInputs: () => Promise<string>): ControlHandler =>
 	async ({command, seconds}) => {
 		const respond = (result: TriggerResult | undefined): ControlResponse => {
-			const status = statusReport(engine.getSnapshot(), jackName);
+			const status = report();
 			if (!result) {
 				return {ok: true, message: 'ok', status};
 			}
@@ -210,7 +233,7 @@ const controlHandler =
 				return respond(undefined);
 			}
 			case 'inputs-save': {
-				const status = statusReport(engine.getSnapshot(), jackName);
+				const status = report();
 				try {
 					return {ok: true, message: await rememberInputs(), status};
 				} catch (error) {

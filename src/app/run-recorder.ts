@@ -9,8 +9,26 @@ import type {Output} from './output.js';
 import {ExitPath} from './exit-path.js';
 import {InputsViewStore} from './inputs-view-store.js';
 import {startRecorder, type Recorder, type RunOptions} from './recorder.js';
+import {describePersist} from '../persist/describe-persist.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The start-up lines for the API, persistence and the archive. */
+const servicesLines = ({services}: Recorder): string[] => {
+	const {api, persist, archive} = services.status();
+	return [
+		...(api ? [`HTTP API on ${api.url} (the token: \`omega13 serve token\`; routes: GET /openapi.json)`] : []),
+		...(persist ? [`${describePersist(persist)} in ${persist.root} (${persist.format})`] : []),
+		...(archive ? [`archiving chunks to ${archive.target} (${archive.pending} waiting)`] : []),
+	];
+};
+
+/** The TUI's view of the services: persistence's line, and a warning while it is paused or uploads fail. */
+const servicesView = ({services}: Recorder): Pick<UiStatus, 'services' | 'warning'> => {
+	const {persist, archive} = services.status();
+	const warning = persist?.state === 'paused' ? describePersist(persist) : archive?.failing === undefined ? undefined : `archive uploads failing: ${archive.failing}`;
+	return {services: persist && describePersist(persist), warning};
+};
 
 /**
  * `omega13 [--headless]`: runs until quit or a signal, then leaves through the exit path, which
@@ -50,6 +68,9 @@ const runHeadless = async (settings: Settings, run: RunOptions, io: Output): Pro
 				`(${(ringBytes(settings.bufferSeconds, source.sampleRate, source.channels) / 1e6).toFixed(1)} MB)`,
 		);
 		say(`sessions in ${recorder.sessionsRoot}; trigger with \`omega13 toggle\` (control socket ${recorder.socketPath})`);
+		for (const line of servicesLines(recorder)) {
+			say(line);
+		}
 		void recorder.startHotkey().then(say);
 	}
 	// The exit path ends the process; until then the engine's timer and the socket keep it alive.
@@ -107,5 +128,10 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	void recorder.startHotkey().then(line => {
 		status.update(current => ({...current, hotkey: line}));
 	});
+	const showServices = (): void => {
+		status.update(current => ({...current, ...servicesView(recorder)}));
+	};
+	showServices();
+	exitPath.add('services view', recorder.services.subscribe(showServices));
 	return new Promise<number>(() => {});
 };

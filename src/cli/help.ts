@@ -21,6 +21,7 @@ const usage = `
     $ omega13 sessions show ID     a session's captures with their transcripts (ID, its start, or "last")
     $ omega13 sessions export ID --to DIR [--format md|json|srt]
                                    copy a session's audio and transcripts to DIR
+    $ omega13 serve token          print the HTTP API's bearer token (made on first use, mode 0600)
     $ omega13 doctor               check JACK, ports, X display, whisper, model, disk, permissions
     $ omega13 setup                build whisper.cpp for transcription (else done at the first use)
     $ omega13 transcribe SESSION [CAPTURE]

@@ -1,4 +1,3 @@
-import {readFileSync} from 'node:fs';
 import type {Output} from '../app/output.js';
 import {ConfigError} from '../config/config-error.js';
 import type {LoadedSettings} from '../config/load-config.js';
@@ -6,15 +5,11 @@ import {resolveSettings} from '../config/merge-settings.js';
 import {runControlCommand} from './control-command.js';
 import {helpText} from './help.js';
 import {parseOptions} from './parse-options.js';
+import {packageVersion} from '../util/package-version.js';
 
 const stdio: Output = {
 	out: line => process.stdout.write(`${line}\n`),
 	err: line => process.stderr.write(`${line}\n`),
-};
-
-const version = (): string => {
-	const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version: string};
-	return manifest.version;
 };
 
 const helpHint = 'Run `omega13 --help` for the options.';
@@ -28,7 +23,14 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 		return 0;
 	}
 	if (line.problems.length === 0 && line.command === 'version') {
-		io.out(version());
+		io.out(packageVersion());
+		return 0;
+	}
+	if (line.problems.length === 0 && line.command === 'serve') {
+		// Read or made before the config file is: the token lives in the config directory itself.
+		const {ensureAppDir} = await import('../util/app-dirs.js');
+		const {loadOrCreateToken} = await import('../server/api-token.js');
+		io.out(await loadOrCreateToken(await ensureAppDir('config')));
 		return 0;
 	}
 	if (line.problems.length === 0 && line.command === 'config' && line.args[0] === 'init') {
@@ -102,7 +104,7 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 			process.env['NODE_ENV'] ??= 'production';
 			// Loaded only here: `omega13 toggle` must stay quick and never load the audio addon.
 			const {runRecorder} = await import('../app/run-recorder.js');
-			return runRecorder(settings, line.run, io);
+			return runRecorder(settings, {...line.run, serveHostFromFlag: loaded.origins.serveHost.startsWith('flag')}, io);
 		}
 	}
 };

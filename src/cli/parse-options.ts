@@ -21,6 +21,7 @@ export const Command = {
 	sessions: 'sessions',
 	doctor: 'doctor',
 	inputs: 'inputs',
+	serve: 'serve',
 	help: 'help',
 	version: 'version',
 } as const;
@@ -60,6 +61,7 @@ const commandArity: Readonly<Record<string, {min: number; max: number; usage: st
 	sessions: {min: 0, max: 2, usage: 'sessions [show ID | export ID --to DIR [--format md|json|srt]]'},
 	doctor: {min: 0, max: 0, usage: 'doctor'},
 	inputs: {min: 1, max: 1, usage: 'inputs save'},
+	serve: {min: 1, max: 1, usage: 'serve token'},
 };
 const commands: readonly string[] = Object.keys(commandArity);
 
@@ -114,6 +116,9 @@ const readCommandLine = (values: Record<string, unknown>, positionals: readonly 
 	}
 	if (command === Command.inputs && args.length === 1 && args[0] !== 'save') {
 		problems.push('usage: omega13 inputs save');
+	}
+	if (command === Command.serve && args.length === 1 && args[0] !== 'token') {
+		problems.push('usage: omega13 serve token');
 	}
 	if (command === Command.config && args.length === 1 && args[0] !== 'init') {
 		problems.push('usage: omega13 config [init]');

@@ -3,7 +3,7 @@ import {z} from 'zod';
 import {ringBytes} from '../engine/audio-ring.js';
 import {jackClientNamePattern, jackPortNamePattern} from '../engine/jack-names.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
-import {AudioFormat, FileNaming} from '../session/file-formats.js';
+import {AudioFormat, FileNaming, PersistFormat} from '../session/file-formats.js';
 import {defaultModelName} from '../transcribe/model-catalog.js';
 import {isModelName} from '../transcribe/model-resolve.js';
 import {appDirs, type XdgEnv} from '../util/app-dirs.js';
@@ -43,6 +43,17 @@ const booleanExpected = 'true or false';
 
 /** Keeps a row's value type while the table is written as an object literal. */
 const row = <T>(spec: SettingSpec<T>): SettingSpec<T> => spec;
+
+/** A number from `min` to `max` of `unit` (hours, seconds, megabytes); `help` is also the config comment. */
+const range = (flag: string, arg: string, min: number, max: number, unit: string, fallback: number, help: string): SettingSpec<number> => ({
+	flag,
+	value: number(arg),
+	schema: z.number().min(min).max(max),
+	expected: `a number of ${unit} from ${min} to ${max}`,
+	default: fallback,
+	help,
+	about: `${help}.`,
+});
 
 /**
  * Every setting, in the order `omega13 config`, `config init` and `--help` show them. A row makes the
@@ -210,6 +221,76 @@ export const settingSpecs = {
 		default: false,
 		help: 'Copy each new transcript to the clipboard (wl-copy or xclip)',
 		about: 'Copy each finished transcript to the clipboard.',
+	}),
+	serve: row({
+		flag: 'serve',
+		schema: boolean,
+		expected: booleanExpected,
+		default: false,
+		help: 'Serve the HTTP API (audio, waveform, status, captures; see the README) on 127.0.0.1',
+		about: 'Serve the local HTTP API on 127.0.0.1; every request needs the token `omega13 serve token` prints.',
+	}),
+	servePort: row({
+		flag: 'serve-port',
+		value: number('N'),
+		schema: z.number().int().min(0).max(65_535),
+		expected: 'a whole number from 0 to 65535',
+		default: 13_013,
+		help: 'The HTTP API\'s port, 0 for any free one (printed at start)',
+		about: 'The HTTP API port (0: any free port, printed at start).',
+	}),
+	serveHost: row({
+		flag: 'serve-host',
+		value: text('ADDR'),
+		schema: z.string().min(1).max(253),
+		expected: 'an address like "127.0.0.1"',
+		default: '127.0.0.1',
+		help: 'Listen on ADDR instead: anyone who reaches it (with the token) gets the audio; beyond loopback only as this flag, never from the config file',
+		about: 'The address the API listens on. Anything but loopback must be given as the flag --serve-host (never from this file): it lets the network ask for the audio.',
+	}),
+	persist: range('persist', 'HOURS', 0, 8760, 'hours', 0, 'Keep this many hours of audio on disk in rolling chunk files (a dashcam), 0 for none'),
+	persistDir: row({
+		flag: 'persist-dir',
+		value: text('DIR'),
+		path: 'directory',
+		schema: z.string().refine(value => path.isAbsolute(value) || value === '~' || value.startsWith('~/')),
+		expected: 'an absolute path or one starting with "~/"',
+		default: dirs => path.join(dirs.data, 'persist'),
+		help: 'Where the persisted chunks go (a folder per UTC day)',
+		helpDefault: '$XDG_DATA_HOME/omega13/persist',
+		about: 'Where persisted chunks go (a folder per UTC day).',
+	}),
+	persistFormat: row({
+		flag: 'persist-format',
+		value: text('FORMAT'),
+		schema: z.enum(PersistFormat),
+		expected: '"opus", "flac" or "wav"',
+		default: PersistFormat.opus,
+		help: 'Persisted chunks as opus (32 kbit/s, about 14 MB an hour), flac (24-bit) or wav (float)',
+		about: 'Persisted chunks as "opus" (32 kbit/s, about 14 MB an hour), "flac" (24-bit) or "wav" (float).',
+	}),
+	persistChunkSeconds: range('persist-chunk-seconds', 'S', 60, 300, 'seconds', 60, 'Length of one persisted chunk file, 60 to 300 s'),
+	persistMaxMB: range('persist-max-mb', 'MB', 1, 100_000_000, 'megabytes', 2048, 'Past this many MB of chunks the oldest are deleted (as are chunks older than --persist hours)'),
+	persistMinFreeMB: range('persist-min-free-mb', 'MB', 0, 100_000_000, 'megabytes', 500, 'Persisting pauses while the disk has less free space than this, and resumes when it is back'),
+	archive: row<string | null>({
+		flag: 'archive',
+		value: text('s3://BUCKET/PREFIX'),
+		schema: z.union([z.null(), z.string().regex(/^s3:\/\/[a-z\d][a-z\d.-]{1,61}[a-z\d](\/.*)?$/)]),
+		expected: 'an s3:// URL like "s3://my-bucket/omega13", or null',
+		default: null,
+		help: 'Upload each persisted chunk to S3-compatible storage (credentials: the standard AWS environment/profile chain); chunks stay on disk until uploaded',
+		helpDefault: '',
+		about: 'Upload each persisted chunk to this S3 bucket and prefix (credentials from the standard AWS chain, never stored); null for none.',
+	}),
+	archiveEndpoint: row<string | null>({
+		flag: 'archive-endpoint',
+		value: text('URL'),
+		schema: z.union([z.null(), z.string().refine(isHttpUrl)]),
+		expected: 'an http:// or https:// URL, or null for AWS',
+		default: null,
+		help: 'An S3-compatible endpoint for --archive (MinIO, R2, ...)',
+		helpDefault: 'AWS',
+		about: 'An S3-compatible endpoint (MinIO, R2, ...), e.g. "https://ACCOUNT.r2.cloudflarestorage.com"; null: AWS.',
 	}),
 };
 

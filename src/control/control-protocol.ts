@@ -1,5 +1,7 @@
 import path from 'node:path';
+import type {ArchiveStatus} from '../archive/archiver.js';
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
+import type {PersistStatus} from '../persist/persister.js';
 
 /**
  * The control socket speaks one JSON object per line each way: a request, then its response.
@@ -35,6 +37,10 @@ export type StatusReport = {
 	readonly sessionDir: string | undefined;
 	readonly xruns: number;
 	readonly droppedFrames: number;
+	/** The HTTP API, persistence and archive, when they run (see app/audio-services.ts). */
+	readonly api?: {readonly url: string} | undefined;
+	readonly persist?: PersistStatus | undefined;
+	readonly archive?: ArchiveStatus | undefined;
 };
 
 export type ControlResponse =

@@ -1,9 +1,10 @@
 import path from 'node:path';
+import {PersistFormat} from '../session/file-formats.js';
 import type {EpochMs, Frames, Hertz} from '../util/units.js';
 
 /** What rolling persistence stores chunks as. */
-export const chunkFormats = ['opus', 'flac', 'wav'] as const;
-export type ChunkFormat = (typeof chunkFormats)[number];
+export const chunkFormats = Object.values(PersistFormat);
+export type ChunkFormat = PersistFormat;
 
 /** What a chunk's file name says about it. */
 export type ChunkName = {

@@ -161,6 +161,11 @@ export class Persister implements AudioTap, PieceStore {
 		}
 	}
 
+	/** The finished chunks on disk now, oldest first. */
+	storedChunks(): string[] {
+		return this.#chunks.map(chunk => chunk.path);
+	}
+
 	pieces(): readonly AudioPiece[] {
 		const pieces = this.#chunks.map(chunkPiece);
 		const current = this.#current;

@@ -42,3 +42,14 @@ export const ExportFormat = {
 export type ExportFormat = (typeof ExportFormat)[keyof typeof ExportFormat];
 
 export const exportFormats: readonly ExportFormat[] = Object.values(ExportFormat);
+
+/** What rolling persistence keeps its chunk files as. */
+export const PersistFormat = {
+	/** Ogg Opus, constrained VBR (about 14 MB an hour at 32 kbit/s). */
+	opus: 'opus',
+	/** 24-bit FLAC (float audio rounded). */
+	flac: 'flac',
+	/** 32-bit float WAV, bit-exact. */
+	wav: 'wav',
+} as const;
+export type PersistFormat = (typeof PersistFormat)[keyof typeof PersistFormat];

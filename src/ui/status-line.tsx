@@ -7,8 +7,12 @@ export type StatusLineProps = {
 	readonly columns: number;
 };
 
-/** The latest message, or else the global hotkey's state. */
+/** A warning to act on first, then the latest message, else the global hotkey's state and what persistence holds. */
 export const StatusLine = ({status, columns}: StatusLineProps) => {
-	const text = status.message ?? status.hotkey ?? '';
-	return <Text wrap="truncate">{` ${truncate(text, Math.max(0, columns - 1))}`}</Text>;
+	const text = status.warning ?? status.message ?? [status.hotkey, status.services].filter(part => part !== undefined).join('  |  ');
+	return (
+		<Text wrap="truncate" color={status.warning === undefined ? undefined : 'yellow'}>
+			{` ${truncate(text, Math.max(0, columns - 1))}`}
+		</Text>
+	);
 };

@@ -1,0 +1,148 @@
+import path from 'node:path';
+import type {Settings} from '../config/settings-schema.js';
+import type {ControlHandler} from '../control/control-server.js';
+import type {AudioEngine} from '../engine/audio-engine.js';
+import {Archiver, type ArchiveStatus} from '../archive/archiver.js';
+import {parseArchiveUrl} from '../archive/archive-target.js';
+import {Persister, type PersistStatus} from '../persist/persister.js';
+import {ApiServer} from '../server/api-server.js';
+import {apiRoutes} from '../server/api-routes.js';
+import {loadOrCreateToken} from '../server/api-token.js';
+import {AudioHistory} from '../server/audio-history.js';
+import {LiveBroadcaster} from '../server/live-stream.js';
+import {isLoopbackHost} from '../server/request-guard.js';
+import {ensureAppDir} from '../util/app-dirs.js';
+import type {ExitPath} from './exit-path.js';
+
+/** What the services add to `status` (and /status). */
+export type ServicesStatus = {
+	readonly api: {readonly url: string} | undefined;
+	readonly persist: PersistStatus | undefined;
+	readonly archive: ArchiveStatus | undefined;
+};
+
+export type AudioServices = {
+	readonly server: ApiServer | undefined;
+	readonly persister: Persister | undefined;
+	readonly archiver: Archiver | undefined;
+	status(): ServicesStatus;
+	/** Calls `listener` whenever persistence or the archive changes (for the TUI line). */
+	subscribe(listener: () => void): () => void;
+};
+
+/** For tests: chunks of a few seconds instead of the 60 s minimum the setting allows. */
+const testChunkSeconds = Number(process.env['OMEGA13_TEST_PERSIST_CHUNK_SECONDS']) || undefined;
+
+/** Opus bitrate of persisted chunks: about 14 MB an hour. */
+const persistOpusKbps = 32;
+
+export type AudioServicesOptions = {
+	readonly settings: Settings;
+	/** --serve-host came from the command line (a config file cannot open the API to the network). */
+	readonly serveHostFromFlag: boolean;
+	readonly engine: AudioEngine;
+	readonly sessionsRoot: string;
+	/** The control socket's handler, shared by the API's capture routes. */
+	readonly control: ControlHandler;
+	/** The `status --json` object, without the services (added here). */
+	readonly report: () => object;
+	readonly version: string;
+	readonly say: (line: string) => void;
+	readonly exitPath: ExitPath;
+};
+
+/**
+ * The recorder as an audio source for other programs: rolling persistence (`--persist`), the S3 archive
+ * (`--archive`) and the HTTP API (`--serve`), each started only when asked for, each hung off the
+ * engine through a tap or its ring reader, each registered with the exit path.
+ */
+export const startAudioServices = async ({settings, serveHostFromFlag, engine, sessionsRoot, control, report, version, say, exitPath}: AudioServicesOptions): Promise<AudioServices> => {
+	const root = settings.persistDir;
+	let archiver: Archiver | undefined;
+	if (settings.archive !== null) {
+		if (settings.persist === 0) {
+			throw new Error('--archive uploads persisted chunks: turn persistence on with --persist HOURS');
+		}
+		archiver = await Archiver.start({
+			target: parseArchiveUrl(settings.archive),
+			...(settings.archiveEndpoint === null ? {} : {endpoint: settings.archiveEndpoint}),
+			root,
+			journalPath: path.join(root, 'archive-journal.jsonl'),
+			log: say,
+		});
+		const started = archiver;
+		exitPath.add('archive uploads', async () => started.dispose());
+	}
+	let persister: Persister | undefined;
+	if (settings.persist > 0) {
+		const archive = archiver;
+		persister = await Persister.start({
+			root,
+			format: settings.persistFormat,
+			chunkSeconds: testChunkSeconds ?? settings.persistChunkSeconds,
+			opusKbps: persistOpusKbps,
+			maxAgeHours: settings.persist,
+			maxBytes: settings.persistMaxMB * 1e6,
+			minFreeBytes: settings.persistMinFreeMB * 1e6,
+			...(archive === undefined ? {} : {mayDelete: archive.isArchived, onChunk: chunk => archive.add(chunk.path)}),
+			log: say,
+		});
+		const started = persister;
+		const untap = engine.addTap(started);
+		// Before the engine's own cleanup: the chunk being written is finished, not left as a part.
+		exitPath.add('persistence (finishing the chunk)', async () => {
+			untap();
+			await started.dispose();
+		});
+		// Chunks left from an earlier run that were never uploaded go first.
+		for (const piece of started.storedChunks()) {
+			archive?.add(piece);
+		}
+	}
+	let server: ApiServer | undefined;
+	if (settings.serve) {
+		const live = new LiveBroadcaster({log: say});
+		const untap = engine.addTap(live);
+		const token = await loadOrCreateToken(await ensureAppDir('config'));
+		server = await ApiServer.listen({
+			host: settings.serveHost,
+			port: settings.servePort,
+			allowNetwork: serveHostFromFlag,
+			token,
+			log: say,
+			routes: apiRoutes({
+				history: new AudioHistory(engine, persister),
+				live,
+				sessionsRoot,
+				status: () => ({...report(), ...services.status()}),
+				control,
+				opusKbps: channels => Math.min(256, 24 * channels),
+				version,
+			}),
+		});
+		const started = server;
+		exitPath.add('HTTP API', async () => {
+			untap();
+			live.dispose();
+			await started.dispose();
+		});
+		if (!isLoopbackHost(settings.serveHost)) {
+			say(`WARNING: the API listens on ${settings.serveHost}: anyone who can reach it and has the token can take the audio`);
+		}
+	}
+	const services: AudioServices = {
+		server,
+		persister,
+		archiver,
+		status: () => ({api: server && {url: server.url}, persist: persister?.getSnapshot(), archive: archiver?.getSnapshot()}),
+		subscribe(listener) {
+			const off = [persister?.subscribe(listener), archiver?.subscribe(listener)];
+			return () => {
+				for (const unsubscribe of off) {
+					unsubscribe?.();
+				}
+			};
+		},
+	};
+	return services;
+};
