@@ -29,6 +29,11 @@ export type JackServerOptions = {
 	readonly realtime?: boolean;
 	/** How long to wait for the server to accept clients. @default 10000 */
 	readonly readyTimeoutMs?: number;
+	/**
+	 * Synchronous mode (`jackd -S`): a late client holds the cycle up instead of having its ports read
+	 * half-written at an xrun, which would tear a test signal. For sample-exact checks. @default false
+	 */
+	readonly sync?: boolean;
 };
 
 export type JackServer = {
@@ -191,9 +196,10 @@ class RunningJackServer implements JackServer {
 	}
 
 	async start(): Promise<void> {
-		const {rate, period, capturePorts, playbackPorts, realtime, readyTimeoutMs} = this.#options;
+		const {rate, period, capturePorts, playbackPorts, realtime, readyTimeoutMs, sync} = this.#options;
 		const args = [
 			...(realtime ? [] : ['-r']),
+			...(sync ? ['-S'] : []),
 			'-n',
 			this.name,
 			'-d',
@@ -286,6 +292,7 @@ export const startJackServer = async (options: JackServerOptions = {}): Promise<
 		playbackPorts: options.playbackPorts ?? 2,
 		realtime: options.realtime ?? true,
 		readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
+		sync: options.sync ?? false,
 	});
 	await server.start();
 	return server;
