@@ -41,10 +41,10 @@ export const renderWaveform = (audio: WaveformInput, width: number, height: numb
 		pixels[at + 2] = b;
 		pixels[at + 3] = 255;
 	};
-	for (let y = 0; y < height; y++) {
-		for (let x = 0; x < width; x++) {
-			set(x, y, background);
-		}
+	// The background by doubling one pixel: a per-pixel loop costs more than the whole waveform.
+	set(0, 0, background);
+	for (let filled = 4; filled < pixels.length; filled *= 2) {
+		pixels.copyWithin(filled, 0, Math.min(filled, pixels.length - filled));
 	}
 	const {channels, frames, data} = audio;
 	const laneHeight = Math.floor((height - axisHeight) / channels);
@@ -76,7 +76,10 @@ export const renderWaveform = (audio: WaveformInput, width: number, height: numb
 		}
 	}
 	drawTimeAxis(audio, width, channels * laneHeight, set);
-	return PNG.sync.write(png);
+	// Flat colours: no row filter compresses them as well as the adaptive choice, in a third of the time.
+	// Rows mostly repeat the one above (background, lane lines): the "up" filter compresses them about
+	// as well as pngjs's adaptive choice, in a third of the time.
+	return PNG.sync.write(png, {filterType: 2, colorType: 2, inputHasAlpha: true});
 };
 
 const clamp = (sample: number): number => (sample > 1 ? 1 : sample < -1 ? -1 : sample);
