@@ -51,6 +51,9 @@ export class LiveBroadcaster implements AudioTap {
 		startStream(response, {...audioHeaders({...stream, startTime: Date.now()}, format), 'transfer-encoding': 'chunked'});
 		if (format === 'wav') {
 			response.write(streamingWavHeader(stream));
+		} else {
+			// The client learns the format before the first block arrives.
+			response.flushHeaders();
 		}
 		const listener = {response, stream, who};
 		this.#listeners.add(listener);
