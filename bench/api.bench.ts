@@ -15,7 +15,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {listChunks} from '../src/persist/chunk-store.js';
-import {readWav} from '../src/session/wav-reader.js';
+import {readWav} from '../src/wav/wav-reader.js';
 import {startApiRecorder, waitForApiStatus, type ApiRecorder} from '../test/helpers/api-recorder.js';
 import {verifyCounter} from '../test/helpers/counter-signal.js';
 import {startJackServer, type JackServer} from '../test/helpers/jack-server.js';

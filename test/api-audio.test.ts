@@ -6,7 +6,7 @@ import path from 'node:path';
 import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {PNG} from 'pngjs';
-import {readWav} from '../src/session/wav-reader.js';
+import {readWav} from '../src/wav/wav-reader.js';
 import {startApiRecorder, requestWithHost, waitForApiStatus, type ApiRecorder} from './helpers/api-recorder.js';
 import {verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';

@@ -7,7 +7,7 @@ import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {chunkFileName, parseChunkName} from '../src/persist/chunk-name.js';
 import {listChunks} from '../src/persist/chunk-store.js';
-import {readWav} from '../src/session/wav-reader.js';
+import {readWav} from '../src/wav/wav-reader.js';
 import {startApiRecorder, waitForApiStatus, type ApiRecorder} from './helpers/api-recorder.js';
 import {verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {PNG} from 'pngjs';
-import {dbToAmplitude} from '../src/engine/units.js';
+import {dbToAmplitude} from '../src/util/units.js';
 import {axisHeight, renderWaveform} from '../src/server/waveform-png.js';
 
 const rate = 48_000;

@@ -5,6 +5,7 @@ import {findInstance, SeveralRunningError} from '../control/find-instance.js';
 import {framesToSeconds} from '../util/units.js';
 import {appDirs} from '../util/app-dirs.js';
 import {captureNumber} from '../session/session.js';
+import {describePersist} from '../persist/describe-persist.js';
 
 /**
  * `omega13 toggle|status|start|stop|save-last|inputs save`: one request to the running instance (the one
@@ -65,6 +66,16 @@ export const describeStatus = (status: StatusReport): string => {
 	}
 	if (status.lastRefusal) {
 		lines.push(`last refusal: ${status.lastRefusal.reason}`);
+	}
+	if (status.api) {
+		lines.push(`HTTP API: ${status.api.url}`);
+	}
+	if (status.persist) {
+		lines.push(describePersist(status.persist));
+	}
+	if (status.archive) {
+		const {target, uploaded, pending, failing} = status.archive;
+		lines.push(`archive: ${target}, ${uploaded} uploaded, ${pending} waiting${failing === undefined ? '' : `; failing: ${failing}`}`);
 	}
 	if (status.xruns > 0 || status.droppedFrames > 0) {
 		lines.push(`xruns: ${status.xruns}; dropped frames: ${status.droppedFrames}`);

@@ -4,7 +4,8 @@ import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import {z} from 'zod';
 import type {ControlRequest, ControlResponse} from '../control/control-protocol.js';
-import {findSession, readSessionDetails, SessionLookupError} from '../session/describe-sessions.js';
+import type {ServerResponse} from 'node:http';
+import {findSession, readSessionDetails, SessionLookupError, type CaptureDetails} from '../session/describe-sessions.js';
 import {listSessions} from '../session/list-sessions.js';
 import {clipFormats} from './audio-clip.js';
 import type {AudioHistory} from './audio-history.js';
@@ -13,7 +14,7 @@ import {sendJson, startStream} from './api-server.js';
 import {HttpError} from './http-error.js';
 import type {LiveBroadcaster} from './live-stream.js';
 import {openApiDocument} from './openapi.js';
-import {route, type Route} from './route.js';
+import {route, type Route, type RouteResponse} from './route.js';
 import {axisHeight, renderWaveform} from './waveform-png.js';
 
 /** What the routes act on: the running recorder, seen from the API. */
@@ -190,43 +191,27 @@ export const apiRoutes = (backend: ApiBackend): Route[] => {
 				sendJson(response, 200, {sessions: await listSessions(backend.sessionsRoot)});
 			},
 		}),
-		route({
-			method: 'GET',
-			path: '/sessions/{id}/captures/{n}/audio',
-			summary: 'A capture\'s audio file as kept (WAV, FLAC or Opus).',
-			params: sessionParams,
-			responses: {200: {description: 'The file.', contentType: 'audio/wav'}, 404: {description: 'No such session or capture.'}},
-			async handle({params, response}) {
-				const {dir, capture} = await findCapture(backend.sessionsRoot, params.id, params.n);
-				if (capture.audioFile === undefined) {
-					throw new HttpError(404, `capture ${params.n} of ${path.basename(dir)} has no audio file on disk`);
-				}
-				const file = path.join(dir, capture.audioFile);
-				startStream(response, {
-					'content-type': audioContentTypes[path.extname(file)] ?? 'application/octet-stream',
-					'content-length': (await stat(file)).size,
-					'content-disposition': `inline; filename="${capture.audioFile}"`,
-				});
-				await pipeline(createReadStream(file), response);
-			},
+		captureRoute('audio', 'A capture\'s audio file as kept (WAV, FLAC or Opus).', {description: 'The file.', contentType: 'audio/wav'}, backend, async (dir, capture, response) => {
+			if (capture.audioFile === undefined) {
+				throw new HttpError(404, `capture ${capture.record.index} of ${path.basename(dir)} has no audio file on disk`);
+			}
+			const file = path.join(dir, capture.audioFile);
+			startStream(response, {
+				'content-type': audioContentTypes[path.extname(file)] ?? 'application/octet-stream',
+				'content-length': (await stat(file)).size,
+				'content-disposition': `inline; filename="${capture.audioFile}"`,
+			});
+			await pipeline(createReadStream(file), response);
 		}),
-		route({
-			method: 'GET',
-			path: '/sessions/{id}/captures/{n}/transcript',
-			summary: 'A capture\'s transcript as plain text.',
-			params: sessionParams,
-			responses: {200: {description: 'The text.', contentType: 'text/plain'}, 404: {description: 'No transcript (yet): its state and reason.'}},
-			async handle({params, response}) {
-				const {dir, capture} = await findCapture(backend.sessionsRoot, params.id, params.n);
-				if (capture.text === undefined) {
-					const state = capture.record.transcript;
-					const why = state === undefined ? 'transcription was off' : `${state.status}${state.reason === undefined ? '' : `: ${state.reason}`}`;
-					throw new HttpError(404, `capture ${params.n} of ${path.basename(dir)} has no transcript (${why})`);
-				}
-				const text = `${capture.text}\n`;
-				startStream(response, {'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text)});
-				response.end(text);
-			},
+		captureRoute('transcript', 'A capture\'s transcript as plain text.', {description: 'The text.', contentType: 'text/plain'}, backend, async (dir, capture, response) => {
+			if (capture.text === undefined) {
+				const state = capture.record.transcript;
+				const why = state === undefined ? 'transcription was off' : `${state.status}${state.reason === undefined ? '' : `: ${state.reason}`}`;
+				throw new HttpError(404, `capture ${capture.record.index} of ${path.basename(dir)} has no transcript (${why})`);
+			}
+			const text = `${capture.text}\n`;
+			startStream(response, {'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text)});
+			response.end(text);
 		}),
 	];
 	let document: Record<string, unknown> | undefined;
@@ -244,6 +229,26 @@ export const apiRoutes = (backend: ApiBackend): Route[] => {
 	);
 	return routes;
 };
+
+/** `/sessions/{id}/captures/{n}/<what>`: finds the capture (404 with what there is), then `send` answers. */
+const captureRoute = (
+	what: string,
+	summary: string,
+	found: RouteResponse,
+	backend: ApiBackend,
+	send: (dir: string, capture: CaptureDetails, response: ServerResponse) => Promise<void>,
+): Route =>
+	route({
+		method: 'GET',
+		path: `/sessions/{id}/captures/{n}/${what}`,
+		summary,
+		params: sessionParams,
+		responses: {200: found, 404: {description: 'No such session or capture, or nothing of this kind for it: why.'}},
+		async handle({params, response}) {
+			const {dir, capture} = await findCapture(backend.sessionsRoot, params.id, params.n);
+			await send(dir, capture, response);
+		},
+	});
 
 const findCapture = async (root: string, id: string, n: number) => {
 	let dir: string;
