@@ -3,6 +3,7 @@ import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {S3Client} from '@aws-sdk/client-s3';
 import type {ArchiveTarget} from './archive-target.js';
+import {plainText} from '../util/plain-text.js';
 import {UploadJournal} from './upload-journal.js';
 
 export type ArchiverOptions = {
@@ -212,8 +213,9 @@ const readChunk = async (file: string): Promise<{bytes: number; body: Buffer}> =
 const contentType = (file: string): string =>
 	file.endsWith('.opus') ? 'audio/ogg' : file.endsWith('.flac') ? 'audio/flac' : file.endsWith('.wav') ? 'audio/wav' : 'application/octet-stream';
 
+/** The SDK's error, as said by the server: stripped before it reaches a log or the screen. */
 const describeError = (error: unknown): string => {
 	const name = (error as {name?: string}).name;
 	const message = error instanceof Error ? error.message : String(error);
-	return name !== undefined && name !== 'Error' && !message.includes(name) ? `${name}: ${message}` : message;
+	return plainText(name !== undefined && name !== 'Error' && !message.includes(name) ? `${name}: ${message}` : message);
 };

@@ -18,6 +18,11 @@ export type EncoderProcessOptions = RawPcmFormat & {
 	 * sooner, for a few percent more bytes. @default opusenc's 1000
 	 */
 	readonly opusMaxDelayMs?: number;
+	/**
+	 * Opus: constrained VBR, so the bitrate is what was asked for whatever the sound (plain VBR doubled
+	 * it on test signals): what a store that must not outgrow its disk needs. @default false
+	 */
+	readonly opusConstrained?: boolean;
 	/** FLAC to stdout: the PCM bytes to come, so the header states the length (it cannot seek back). */
 	readonly inputBytes?: number;
 	readonly env?: NodeJS.ProcessEnv;
@@ -40,7 +45,11 @@ export const startEncoder = (options: EncoderProcessOptions): EncoderProcess => 
 	const args =
 		codec === 'flac'
 			? [...(options.inputBytes === undefined ? [] : [`--input-size=${options.inputBytes}`]), ...rawEncoders.flac(options, bits, output)]
-			: [...(options.opusMaxDelayMs === undefined ? [] : ['--max-delay', String(options.opusMaxDelayMs)]), ...rawEncoders.opusenc(options, bits, output, options.opusKbps)];
+			: [
+					...(options.opusMaxDelayMs === undefined ? [] : ['--max-delay', String(options.opusMaxDelayMs)]),
+					...(options.opusConstrained === true ? ['--cvbr'] : []),
+					...rawEncoders.opusenc(options, bits, output, options.opusKbps),
+				];
 	const child = spawn(program, args, {env: options.env ?? process.env, stdio: ['pipe', output === '-' ? 'pipe' : 'ignore', 'pipe']});
 	const stdin = child.stdin!;
 	const stderr = collect(child.stderr!);

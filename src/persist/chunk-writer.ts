@@ -71,6 +71,7 @@ export class ChunkWriter {
 			opusKbps: options.opusKbps,
 			// A page a second keeps the growing file readable up to about a second ago.
 			opusMaxDelayMs: 1000,
+			opusConstrained: true,
 		});
 		this.#encoder.done.catch((error: unknown) => {
 			this.#fail(error);

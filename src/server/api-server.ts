@@ -1,6 +1,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {z} from 'zod';
+import {plainText} from '../util/plain-text.js';
 import {HttpError} from './http-error.js';
 import {checkBearer, checkHost, isLoopbackHost} from './request-guard.js';
 import {pathPattern, type Route} from './route.js';
@@ -130,7 +131,7 @@ const serve = async (request: IncomingMessage, response: ServerResponse, context
 			}
 			return;
 		}
-		context.log(`API: ${request.method} ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+		context.log(plainText(`API: ${request.method} ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`));
 		if (response.headersSent) {
 			response.destroy();
 		} else {
