@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const makeEngine = (bufferSeconds = 1, sampleRate = rate) => {
 	const source = new ScriptedSource(sampleRate, 2);
-	const engine = new AudioEngine({source, bufferSeconds, openCapture: memorySinks().factory, drainIntervalMs: 3_600_000});
+	const engine = new AudioEngine({source, bufferSeconds, silenceGate: {thresholdDb: -60, windowSeconds: 0.5}, openCapture: memorySinks().factory, drainIntervalMs: 3_600_000});
 	cleanups.push(async () => engine.dispose());
 	return {engine, source};
 };

@@ -9,7 +9,7 @@ import {repoRoot} from './helpers/fixtures.js';
  * never from one after it. The audio path reads in this order (wav files, the engine that fills them,
  * the sessions that keep them, the transcripts made of them); the command line comes last.
  */
-const layers = ['util', 'wav', 'engine', 'session', 'transcribe', 'hotkey', 'control', 'config', 'ui', 'app', 'cli'] as const;
+const layers = ['util', 'wav', 'engine', 'session', 'codec', 'persist', 'archive', 'transcribe', 'hotkey', 'control', 'server', 'config', 'ui', 'app', 'cli'] as const;
 
 const srcDir = path.join(repoRoot, 'src');
 

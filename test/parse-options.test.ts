@@ -85,7 +85,7 @@ describe('parseOptions', () => {
 		assert.deepEqual(problems(['--bufer-seconds', '3']), ['unknown option --bufer-seconds (see --help for the options)']);
 		assert.deepEqual(problems(['--no-model']), ['unknown option --no-model (see --help for the options)']);
 		assert.deepEqual(problems(['record']), [
-			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs (see --help)',
+			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs, serve (see --help)',
 		]);
 		assert.deepEqual(problems(['toggle', 'now']), ['usage: omega13 toggle']);
 		assert.deepEqual(problems(['save-last', 'lots']), ['save-last SECONDS must be a number from 0.1 to 1800, got "lots"']);
@@ -134,7 +134,7 @@ const refused: ReadonlyArray<{readonly name: string; readonly argv: string[]; re
 		name: 'a bad command and a bad setting flag together',
 		argv: ['record', '--channels', '9'],
 		stderr: [
-			'omega13: unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs (see --help)',
+			'omega13: unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs, serve (see --help)',
 			'omega13: --channels: expected a whole number from 1 to 8, got 9',
 		],
 	},

@@ -58,7 +58,7 @@ const otherValue = (key: SettingKey): unknown => {
 	const candidates: unknown[] =
 		typeof fallback === 'boolean'
 			? [!fallback]
-			: [...options, 3, 7, 0.25, -30, '~/elsewhere', 'take_', 'rec', ['system:capture_1'], 'F9', 'tiny.en', 'http://127.0.0.1:8080'];
+			: [...options, 3, 7, 0.25, -30, 120, '~/elsewhere', 'take_', 'rec', ['system:capture_1'], 'F9', 'tiny.en', 'http://127.0.0.1:8080', 's3://bucket/prefix'];
 	const good = candidates.find(candidate => candidate !== fallback && specOf(key).schema.safeParse(candidate).success);
 	assert.ok(good !== undefined, `no test value for ${key}: add one to the candidates`);
 	return good;
