@@ -8,6 +8,7 @@ import {appDirs, ensureAppDir, ensurePrivateDir} from '../session/paths.js';
 import {repairSessions} from '../session/session-repair.js';
 import type {ExitPath} from './exit-path.js';
 import {eventLine} from './event-lines.js';
+import {EventReporter} from './event-reporter.js';
 import {openJackSource, openSource} from './open-source.js';
 import {SessionCaptures} from './session-captures.js';
 import {SessionViewStore} from './session-view-store.js';
@@ -18,6 +19,7 @@ import {SourceSupervisor} from './source-supervisor.js';
 import {CaptureEncoder} from './capture-encoder.js';
 import {CaptureTranscriber} from './transcription.js';
 import {statusReport} from './status-report.js';
+import type {Reporter} from './reporter.js';
 
 /** Everything a running omega13 holds; each part is registered with the exit path as it is made. */
 export type Recorder = {
@@ -32,21 +34,26 @@ export type Recorder = {
 	transcribe(index: number): void;
 	/** Saves what feeds in_1..in_N now as the routing to restore; resolves to a line to show. */
 	rememberInputs(): Promise<string>;
-	/** Starts the global hotkey (it may take a moment to check the display); resolves to its status line. */
+	/**
+	 * Starts the global hotkey (it may take a moment to check the display) and reports how it went (a
+	 * notice when it could not start); resolves to its state in a few words, e.g. `hotkey ctrl+alt+space`.
+	 */
 	startHotkey(): Promise<string>;
 };
 
 /**
- * Repairs what a crash left, opens the audio source, starts the engine and the control socket.
- * `say` gets one line per thing worth knowing (headless prints them; the TUI shows the latest).
+ * Repairs what a crash left, opens the audio source, starts the engine and the control socket, and tells
+ * `report` each thing worth knowing.
  */
-export const startRecorder = async (options: Options, say: (line: string) => void, exitPath: ExitPath): Promise<Recorder> => {
+export const startRecorder = async (options: Options, report: Reporter, exitPath: ExitPath): Promise<Recorder> => {
+	const {say} = report;
 	const sessionsRoot = await ensurePrivateDir(path.resolve(options.sessionsDir ?? appDirs().sessions));
-	for (const report of await repairSessions(sessionsRoot)) {
-		if (report.action === 'failed') {
-			say(`could not repair ${report.line}`);
-		} else if (report.action !== 'skipped') {
-			say(`repaired ${report.line}`);
+	for (const repair of await repairSessions(sessionsRoot)) {
+		if (repair.action === 'failed') {
+			// The file is left as it was: the person decides what becomes of it.
+			report.notice(`repair ${repair.line}`, `could not repair ${repair.line}`);
+		} else if (repair.action !== 'skipped') {
+			say(`repaired ${repair.line}`);
 		}
 	}
 
@@ -106,13 +113,12 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 	});
 	// The engine owns the source from here on (and disposes whichever source it has at the end).
 	releaseSource();
-	exitPath.add('audio engine (finishing the open capture)', async () => engine.dispose());
-	engine.onEvent(event => {
-		const line = eventLine(event, engine.source.sampleRate);
-		if (line) {
-			say(line);
-		}
+	// Registered before the engine, so it is still listening when the engine saves the open capture.
+	const events = new EventReporter(engine, report);
+	exitPath.add('event reports', () => {
+		events.dispose();
 	});
+	exitPath.add('audio engine (finishing the open capture)', async () => engine.dispose());
 	const supervisor = new SourceSupervisor(engine, {
 		reopen: () => openJackSource(sourceSettings),
 		retryMs: fellBack ? 5000 : 2000,
@@ -175,18 +181,22 @@ export const startRecorder = async (options: Options, say: (line: string) => voi
 		},
 		async startHotkey() {
 			if (options.hotkey === 'off') {
-				return 'global hotkey off (--hotkey off); `omega13 toggle` works';
+				say('global hotkey off (--hotkey off); `omega13 toggle` works');
+				return 'hotkey off';
 			}
 			const hotkey = await GlobalHotkey.start(options.hotkey, () => {
 				void engine.toggle();
 			});
 			if (isHotkeyOff(hotkey)) {
-				return hotkey.off;
+				// Until it is dealt with (a shortcut bound to `omega13 toggle`), the person has no hotkey.
+				report.notice('hotkey', hotkey.off);
+				return 'hotkey off';
 			}
 			exitPath.add('global hotkey', () => {
 				hotkey.dispose();
 			});
-			return `global hotkey: ${options.hotkey}`;
+			say(`global hotkey: ${options.hotkey}`);
+			return `hotkey ${options.hotkey}`;
 		},
 	};
 };

@@ -1,6 +1,6 @@
 import type {Output} from '../cli/control-command.js';
 import type {Options} from '../cli/parse-options.js';
-import type {UiStatus} from '../ui/ui-status.js';
+import {withMessage, withNotice, withoutNotice, type UiStatus} from '../ui/ui-status.js';
 import {loadTerminalUi} from '../ui/load-terminal-ui.js';
 import {noTerminalMessage} from '../ui/no-terminal-message.js';
 import {createValueStore} from '../ui/value-store.js';
@@ -8,6 +8,7 @@ import {appCommands} from './app-commands.js';
 import {ExitPath} from './exit-path.js';
 import {InputsViewStore} from './inputs-view-store.js';
 import {startRecorder, type Recorder} from './recorder.js';
+import {printingReporter, type Reporter} from './reporter.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -19,9 +20,9 @@ export const runRecorder = async (options: Options, io: Output): Promise<number>
 	options.headless ? runHeadless(options, io) : runTui(options, io);
 
 /** Starts the recorder or exits 1 with the reason; the exit path ends the process in both cases. */
-const start = async (options: Options, io: Output, exitPath: ExitPath, say: (line: string) => void): Promise<Recorder | undefined> => {
+const start = async (options: Options, io: Output, exitPath: ExitPath, report: Reporter): Promise<Recorder | undefined> => {
 	try {
-		return await startRecorder(options, say, exitPath);
+		return await startRecorder(options, report, exitPath);
 	} catch (error) {
 		io.err(`omega13: ${message(error)}`);
 		await exitPath.exit(1, 'start failed');
@@ -31,10 +32,11 @@ const start = async (options: Options, io: Output, exitPath: ExitPath, say: (lin
 
 const runHeadless = async (options: Options, io: Output): Promise<number> => {
 	const exitPath = new ExitPath({say: io.err}).install();
-	const say = (line: string): void => {
+	const report = printingReporter(line => {
 		io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
-	};
-	const recorder = await start(options, io, exitPath, say);
+	});
+	const {say} = report;
+	const recorder = await start(options, io, exitPath, report);
 	if (recorder) {
 		const {source} = recorder.engine;
 		say(
@@ -43,7 +45,7 @@ const runHeadless = async (options: Options, io: Output): Promise<number> => {
 				`(${((options.bufferSeconds * source.sampleRate * source.channels * Float32Array.BYTES_PER_ELEMENT) / 1e6).toFixed(1)} MB)`,
 		);
 		say(`sessions in ${recorder.sessionsRoot}; trigger with \`omega13 toggle\` (control socket ${recorder.socketPath})`);
-		void recorder.startHotkey().then(say);
+		void recorder.startHotkey();
 	}
 	// The exit path ends the process; until then the engine's timer and the socket keep it alive.
 	return new Promise<number>(() => {});
@@ -59,9 +61,17 @@ const runTui = async (options: Options, io: Output): Promise<number> => {
 			return 1;
 		}
 	}
-	const status = createValueStore<UiStatus>({hotkey: 'global hotkey: checking the X display...'});
-	const say = (line: string): void => {
-		status.update(current => ({...current, message: line}));
+	const status = createValueStore<UiStatus>({hotkey: 'hotkey: checking the display'});
+	const report: Reporter = {
+		say: line => {
+			status.update(current => withMessage(current, line));
+		},
+		notice: (key, line) => {
+			status.update(current => withNotice(current, key, line));
+		},
+		resolve: key => {
+			status.update(current => withoutNotice(current, key));
+		},
 	};
 	const exitPath = new ExitPath({say: io.err}).install();
 	// The terminal can vanish (window closed, ssh dropped): that is a quit, not a stream of write errors.
@@ -72,7 +82,7 @@ const runTui = async (options: Options, io: Output): Promise<number> => {
 	process.stderr.on('error', () => undefined);
 	process.stdin.on('end', hangUp);
 	process.stdin.on('error', hangUp);
-	const recorder = await start(options, io, exitPath, say);
+	const recorder = await start(options, io, exitPath, report);
 	if (!recorder) {
 		return new Promise<number>(() => {});
 	}
@@ -83,7 +93,7 @@ const runTui = async (options: Options, io: Output): Promise<number> => {
 	const {renderApp} = await loadTerminalUi();
 	const app = renderApp({
 		engine: recorder.engine,
-		commands: appCommands(recorder, inputs, exitPath, say),
+		commands: appCommands(recorder, inputs, exitPath, report.say),
 		session: recorder.sessionView.store,
 		inputs: inputs.store,
 		status,
@@ -97,8 +107,8 @@ const runTui = async (options: Options, io: Output): Promise<number> => {
 	exitPath.add('terminal UI', () => {
 		app.dispose();
 	});
-	void recorder.startHotkey().then(line => {
-		status.update(current => ({...current, hotkey: line}));
+	void recorder.startHotkey().then(hotkey => {
+		status.update(current => ({...current, hotkey}));
 	});
 	return new Promise<number>(() => {});
 };

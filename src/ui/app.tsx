@@ -4,6 +4,7 @@ import type {EpochMs} from '../engine/units.js';
 import type {EngineCommands, EngineStore} from './engine-store.js';
 import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel, PaintedGauges} from './engine-views.js';
 import {HelpLine} from './help-line.js';
+import {NoticeLines} from './notice-lines.js';
 import {mainHelp, pastSessionsHelp, pickerHelp, transcriptHelp} from './help-text.js';
 import type {InputsStore} from './inputs-view.js';
 import {planLayout} from './layout.js';
@@ -13,7 +14,7 @@ import type {SessionStore} from './session-view.js';
 import type {StateViewOptions} from './state-view.js';
 import {StatusLine} from './status-line.js';
 import {TranscriptPane} from './transcript-pane.js';
-import type {UiStatusStore} from './ui-status.js';
+import {noticeRows, type Notice, type UiStatus, type UiStatusStore} from './ui-status.js';
 import {useAppKeys} from './use-app-keys.js';
 import {usePastSessions} from './use-past-sessions.js';
 import {useSessionBrowser} from './use-session-browser.js';
@@ -38,7 +39,8 @@ export type AppProps = {
 type Mode = 'main' | 'picker' | 'transcript';
 
 const helpFor = {main: mainHelp, picker: pickerHelp, transcript: transcriptHelp} as const;
-const noStatus = createValueStore({});
+const noStatus = createValueStore<UiStatus>({});
+const noNotices: readonly Notice[] = [];
 const noInputs = createValueStore(undefined);
 
 /**
@@ -49,10 +51,15 @@ const noInputs = createValueStore(undefined);
 export const App = ({engine, commands, session, inputs, status, clock = Date.now, stateOptions, paintedMeters = false}: AppProps) => {
 	const size = useTerminalSize();
 	const channels = useStoreSelector(engine, snapshot => snapshot.levels.length);
-	const layout = useMemo(() => planLayout(size.columns, size.rows, channels), [size, channels]);
+	const statusView = useStore(status ?? noStatus);
+	// Hidden by the person (x); a notice raised again is a new object, so it shows again.
+	const [hidden, setHidden] = useState<ReadonlySet<Notice>>(new Set());
+	const raised = statusView.notices ?? noNotices;
+	const notices = useMemo(() => raised.filter(notice => !hidden.has(notice)), [raised, hidden]);
+	const notesRows = useMemo(() => noticeRows(notices, size.columns), [notices, size.columns]);
+	const layout = useMemo(() => planLayout(size.columns, size.rows, channels, notesRows.length), [size, channels, notesRows.length]);
 	const sessionView = useStore(session);
 	const inputsView = useStore(inputs ?? noInputs);
-	const statusView = useStore(status ?? noStatus);
 	const [mode, setMode] = useState<Mode>('main');
 	// Past sessions open over the main screen; the live session keeps recording underneath.
 	const past = usePastSessions({commands, layout, isActive: mode === 'main'});
@@ -67,7 +74,19 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	});
 	// `t` acts on the live session only: never on a past one, which is read-only.
 	const selectedCapture = browser.open?.index ?? (onMain ? sessionView.captures[browser.row]?.index : undefined);
-	useAppKeys({commands, mainKeys: onMain, onOpenInputs: () => setMode('picker'), selectedCapture});
+	const newest = notices.at(-1);
+	useAppKeys({
+		commands,
+		mainKeys: onMain,
+		onOpenInputs: () => setMode('picker'),
+		selectedCapture,
+		onDismiss:
+			newest &&
+			(() => {
+				// Only notices still raised stay in the set, so it never outgrows the list.
+				setHidden(new Set([...raised.filter(notice => hidden.has(notice)), newest]));
+			}),
+	});
 
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.frameRows}>
@@ -101,6 +120,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 			/>
 			{/* The rows the panels leave go here, so the keys stay on the last row and the screen keeps its height. */}
 			<Box flexGrow={1} />
+			{layout.noticeRows > 0 ? <NoticeLines rows={notesRows.slice(0, layout.noticeRows)} /> : null}
 			{layout.statusLine ? <StatusLine status={statusView} columns={layout.columns} /> : null}
 			<HelpLine items={past.level === 'closed' ? helpFor[mode] : pastSessionsHelp[past.level]} columns={layout.columns} />
 		</Box>

@@ -27,6 +27,13 @@ export type JackServerOptions = {
 	 * @default true
 	 */
 	readonly realtime?: boolean;
+	/**
+	 * Run jackd synchronously (`-S`): each cycle waits for every client to finish before the next. An
+	 * asynchronous jackd lets a client that is late at an xrun miss a period of another client's output,
+	 * which tears a test signal: only a test of what omega13 promises on such a server turns this off.
+	 * @default true
+	 */
+	readonly sync?: boolean;
 	/** How long to wait for the server to accept clients. @default 10000 */
 	readonly readyTimeoutMs?: number;
 };
@@ -191,9 +198,10 @@ class RunningJackServer implements JackServer {
 	}
 
 	async start(): Promise<void> {
-		const {rate, period, capturePorts, playbackPorts, realtime, readyTimeoutMs} = this.#options;
+		const {rate, period, capturePorts, playbackPorts, realtime, sync, readyTimeoutMs} = this.#options;
 		const args = [
 			...(realtime ? [] : ['-r']),
+			...(sync ? ['-S'] : []),
 			'-n',
 			this.name,
 			'-d',
@@ -285,6 +293,7 @@ export const startJackServer = async (options: JackServerOptions = {}): Promise<
 		capturePorts: options.capturePorts ?? 2,
 		playbackPorts: options.playbackPorts ?? 2,
 		realtime: options.realtime ?? true,
+		sync: options.sync ?? true,
 		readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
 	});
 	await server.start();
