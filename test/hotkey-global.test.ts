@@ -39,7 +39,7 @@ class HotkeyChild {
 		this.exited = new Promise(resolve => this.#child.once('exit', (code, signal) => resolve({code, signal})));
 	}
 
-	async waitFor(predicate: (lines: readonly string[]) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+	async waitFor(predicate: (lines: readonly string[]) => boolean, what: string, timeoutMs = 60_000): Promise<void> {
 		if (predicate(this.lines)) {
 			return;
 		}

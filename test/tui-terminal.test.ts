@@ -12,6 +12,7 @@ import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {cliPath, runCli} from './helpers/recorder-process.js';
 import {startSignalPlayer, type SignalPlayer} from './helpers/signal-player.js';
 import {TmuxTerminal} from './helpers/tmux-terminal.js';
+import {waitUntil} from './helpers/wait-until.js';
 import {Xvfb} from './helpers/xvfb.js';
 
 const run = promisify(execFile);
@@ -170,11 +171,7 @@ describe('the terminal UI in a real terminal', () => {
 		const {stdout} = await run('pgrep', ['-f', `^${process.execPath} ${cliPath} --jack-name ${jackName} `]);
 		const pid = Number(stdout.trim());
 		await terminal.dispose();
-		const deadline = Date.now() + 15_000;
-		while (isAlive(pid)) {
-			assert.ok(Date.now() < deadline, 'omega13 kept running after its terminal closed');
-			await new Promise(resolve => setTimeout(resolve, 100));
-		}
+		await waitUntil('omega13 to end after its terminal closed', () => !isAlive(pid), {timeoutMs: 60_000, intervalMs: 100});
 		const [session] = await fs.readdir(sessionsDir);
 		const manifest = JSON.parse(await fs.readFile(path.join(sessionsDir, session!, 'session.json'), 'utf8'));
 		assert.equal(manifest.captures[0].state, 'complete');

@@ -9,7 +9,11 @@ export type XDisplayCheck =
 export type XDisplayCheckOptions = {
 	/** The environment whose DISPLAY is checked (and the probe runs with). @default process.env */
 	readonly env?: NodeJS.ProcessEnv;
-	/** How long the probe may take before the display counts as not answering. @default 5000 */
+	/**
+	 * How long the probe may take before the display counts as not answering. It is a node start plus an X
+	 * connection, well under a second on an idle machine; a busy one can take several, and timing out
+	 * turns the hotkey off for the whole run. @default 15000
+	 */
 	readonly timeoutMs?: number;
 };
 
@@ -35,7 +39,7 @@ process.stdout.write(${JSON.stringify(okMarker)});
  */
 export const checkXDisplay = async (options: XDisplayCheckOptions = {}): Promise<XDisplayCheck> => {
 	const env = options.env ?? process.env;
-	const timeoutMs = options.timeoutMs ?? 5000;
+	const timeoutMs = options.timeoutMs ?? 15_000;
 	if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
 		throw new RangeError(`checkXDisplay: timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
 	}
