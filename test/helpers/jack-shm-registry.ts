@@ -14,6 +14,7 @@
  * entry as free.
  */
 import {closeSync, openSync, readdirSync, readSync, rmSync, writeSync} from 'node:fs';
+import {isProcessAlive} from '../../src/util/process-alive.js';
 
 const shmDir = '/dev/shm';
 const registryPath = `${shmDir}/jack-shm-registry`;
@@ -29,16 +30,6 @@ const segmentBytes = 268;
 const segmentIdOffset = 12;
 
 const uid = (): number => process.getuid?.() ?? 0;
-
-/** True while `pid` runs (or is someone else's process: EPERM). */
-const isAlive = (pid: number): boolean => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-};
 
 /** Zeroes byte ranges of the record at `at` in the order given: the field that marks it taken goes last. */
 const zero = (fd: number, at: number, ...ranges: ReadonlyArray<readonly [number, number]>): void => {
@@ -74,7 +65,7 @@ const reclaimRegistry = (): number => {
 		for (let slot = 0; slot < serverSlots; slot++) {
 			const at = headerBytes + slot * serverBytes;
 			const pid = registry.readInt32LE(at);
-			if (pid > 0 && isAlive(pid)) {
+			if (pid > 0 && isProcessAlive(pid)) {
 				live++;
 			} else if (pid > 0) {
 				// The name, then the pid (a slot with pid 0 is free).
@@ -83,7 +74,7 @@ const reclaimRegistry = (): number => {
 		}
 		for (let at = segmentsOffset; at + segmentBytes <= size; at += segmentBytes) {
 			const allocator = registry.readInt32LE(at + 4);
-			if (allocator <= 0 || isAlive(allocator)) {
+			if (allocator <= 0 || isProcessAlive(allocator)) {
 				continue;
 			}
 			const id = registry.toString('latin1', at + segmentIdOffset, at + segmentBytes).replace(/\0.*$/s, '');
