@@ -4,10 +4,10 @@ import type {EpochMs} from '../engine/units.js';
 import type {EngineCommands, EngineStore} from './engine-store.js';
 import {EngineBanner, EngineInputs, EngineMeters, EnginePreroll, LiveSessionPanel, PaintedGauges} from './engine-views.js';
 import {HelpLine} from './help-line.js';
-import {NoticeLines} from './notice-lines.js';
 import {mainHelp, pastSessionsHelp, pickerHelp, transcriptHelp} from './help-text.js';
 import type {InputsStore} from './inputs-view.js';
 import {planLayout} from './layout.js';
+import {NoticeLines} from './notice-lines.js';
 import {PastSessionsScreen} from './past-sessions-screen.js';
 import {PortPickerScreen} from './port-picker-screen.js';
 import type {SessionStore} from './session-view.js';
@@ -20,6 +20,7 @@ import {usePastSessions} from './use-past-sessions.js';
 import {useSessionBrowser} from './use-session-browser.js';
 import {useStore, useStoreSelector} from './use-store-selector.js';
 import {useTerminalSize} from './use-terminal-size.js';
+import {useVisibleNotices} from './use-visible-notices.js';
 import {createValueStore} from './value-store.js';
 
 export type AppProps = {
@@ -52,12 +53,9 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	const size = useTerminalSize();
 	const channels = useStoreSelector(engine, snapshot => snapshot.levels.length);
 	const statusView = useStore(status ?? noStatus);
-	// Hidden by the person (x); a notice raised again is a new object, so it shows again.
-	const [hidden, setHidden] = useState<ReadonlySet<Notice>>(new Set());
-	const raised = statusView.notices ?? noNotices;
-	const notices = useMemo(() => raised.filter(notice => !hidden.has(notice)), [raised, hidden]);
-	const notesRows = useMemo(() => noticeRows(notices, size.columns), [notices, size.columns]);
-	const layout = useMemo(() => planLayout(size.columns, size.rows, channels, notesRows.length), [size, channels, notesRows.length]);
+	const notices = useVisibleNotices(statusView.notices ?? noNotices);
+	const notes = useMemo(() => noticeRows(notices.visible, size.columns), [notices.visible, size.columns]);
+	const layout = useMemo(() => planLayout(size.columns, size.rows, channels, notes.length), [size, channels, notes.length]);
 	const sessionView = useStore(session);
 	const inputsView = useStore(inputs ?? noInputs);
 	const [mode, setMode] = useState<Mode>('main');
@@ -74,19 +72,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	});
 	// `t` acts on the live session only: never on a past one, which is read-only.
 	const selectedCapture = browser.open?.index ?? (onMain ? sessionView.captures[browser.row]?.index : undefined);
-	const newest = notices.at(-1);
-	useAppKeys({
-		commands,
-		mainKeys: onMain,
-		onOpenInputs: () => setMode('picker'),
-		selectedCapture,
-		onDismiss:
-			newest &&
-			(() => {
-				// Only notices still raised stay in the set, so it never outgrows the list.
-				setHidden(new Set([...raised.filter(notice => hidden.has(notice)), newest]));
-			}),
-	});
+	useAppKeys({commands, mainKeys: onMain, onOpenInputs: () => setMode('picker'), selectedCapture, onDismiss: notices.hideNewest});
 
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.frameRows}>
@@ -120,7 +106,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 			/>
 			{/* The rows the panels leave go here, so the keys stay on the last row and the screen keeps its height. */}
 			<Box flexGrow={1} />
-			{layout.noticeRows > 0 ? <NoticeLines rows={notesRows.slice(0, layout.noticeRows)} /> : null}
+			{layout.noticeRows > 0 ? <NoticeLines rows={notes.slice(0, layout.noticeRows)} /> : null}
 			{layout.statusLine ? <StatusLine status={statusView} columns={layout.columns} /> : null}
 			<HelpLine items={past.level === 'closed' ? helpFor[mode] : pastSessionsHelp[past.level]} columns={layout.columns} />
 		</Box>
