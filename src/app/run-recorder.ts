@@ -1,6 +1,6 @@
 import type {Settings} from '../config/settings-schema.js';
 import {ringBytes} from '../engine/audio-ring.js';
-import type {UiStatus} from '../ui/ui-status.js';
+import {withMessage, withNotice, withoutNotice, type UiStatus} from '../ui/ui-status.js';
 import {loadTerminalUi} from '../ui/load-terminal-ui.js';
 import {noTerminalMessage} from '../ui/no-terminal-message.js';
 import {createValueStore} from '../util/store.js';
@@ -9,6 +9,7 @@ import type {Output} from './output.js';
 import {ExitPath} from './exit-path.js';
 import {InputsViewStore} from './inputs-view-store.js';
 import {startRecorder, type Recorder, type RunOptions} from './recorder.js';
+import {printingReporter, type Reporter} from './reporter.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -25,10 +26,10 @@ const start = async (
 	run: RunOptions,
 	io: Output,
 	exitPath: ExitPath,
-	say: (line: string) => void,
+	report: Reporter,
 ): Promise<Recorder | undefined> => {
 	try {
-		return await startRecorder(settings, run, say, exitPath);
+		return await startRecorder(settings, run, report, exitPath);
 	} catch (error) {
 		io.err(`omega13: ${message(error)}`);
 		await exitPath.exit(1, 'start failed');
@@ -38,10 +39,11 @@ const start = async (
 
 const runHeadless = async (settings: Settings, run: RunOptions, io: Output): Promise<number> => {
 	const exitPath = new ExitPath({say: io.err}).install();
-	const say = (line: string): void => {
+	const report = printingReporter(line => {
 		io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
-	};
-	const recorder = await start(settings, run, io, exitPath, say);
+	});
+	const {say} = report;
+	const recorder = await start(settings, run, io, exitPath, report);
 	if (recorder) {
 		const {source} = recorder.engine;
 		say(
@@ -50,7 +52,7 @@ const runHeadless = async (settings: Settings, run: RunOptions, io: Output): Pro
 				`(${(ringBytes(settings.bufferSeconds, source.sampleRate, source.channels) / 1e6).toFixed(1)} MB)`,
 		);
 		say(`sessions in ${recorder.sessionsRoot}; trigger with \`omega13 toggle\` (control socket ${recorder.socketPath})`);
-		void recorder.startHotkey().then(say);
+		void recorder.startHotkey();
 	}
 	// The exit path ends the process; until then the engine's timer and the socket keep it alive.
 	return new Promise<number>(() => {});
@@ -66,9 +68,17 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 			return 1;
 		}
 	}
-	const status = createValueStore<UiStatus>({hotkey: 'global hotkey: checking the X display...'});
-	const say = (line: string): void => {
-		status.update(current => ({...current, message: line}));
+	const status = createValueStore<UiStatus>({hotkey: 'hotkey: checking the display'});
+	const report: Reporter = {
+		say: line => {
+			status.update(current => withMessage(current, line));
+		},
+		notice: (key, line) => {
+			status.update(current => withNotice(current, key, line));
+		},
+		resolve: key => {
+			status.update(current => withoutNotice(current, key));
+		},
 	};
 	const exitPath = new ExitPath({say: io.err}).install();
 	// The terminal can vanish (window closed, ssh dropped): that is a quit, not a stream of write errors.
@@ -79,7 +89,7 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	process.stderr.on('error', () => undefined);
 	process.stdin.on('end', hangUp);
 	process.stdin.on('error', hangUp);
-	const recorder = await start(settings, run, io, exitPath, say);
+	const recorder = await start(settings, run, io, exitPath, report);
 	if (!recorder) {
 		return new Promise<number>(() => {});
 	}
@@ -90,7 +100,7 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	const {renderApp} = await loadTerminalUi();
 	const app = renderApp({
 		engine: recorder.engine,
-		commands: appCommands(recorder, inputs, exitPath, say),
+		commands: appCommands(recorder, inputs, exitPath, report.say),
 		session: recorder.sessionView.store,
 		inputs: inputs.store,
 		status,
@@ -104,8 +114,8 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	exitPath.add('terminal UI', () => {
 		app.dispose();
 	});
-	void recorder.startHotkey().then(line => {
-		status.update(current => ({...current, hotkey: line}));
+	void recorder.startHotkey().then(hotkey => {
+		status.update(current => ({...current, hotkey}));
 	});
 	return new Promise<number>(() => {});
 };
