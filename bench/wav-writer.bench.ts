@@ -1,7 +1,8 @@
 /**
  * WavWriter figures (printed, never asserted): a 13 s pre-roll of 48 kHz stereo appended in one call,
  * then flushed (trigger -> pre-roll on disk, header current and datasynced); the cost of one append of a
- * 256-frame period during a live tail paced in real time; finalize after that tail.
+ * 256-frame period during a live tail paced in real time, and how far the header on disk lags what was
+ * appended (what a kill -9 would lose: the target is under a second); finalize after that tail.
  *
  *   npm run build && node dist/bench/wav-writer.bench.js [live-seconds]
  */
@@ -9,6 +10,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {SampleFormat} from '../src/wav/sample-format.js';
+import {readWavInfo} from '../src/wav/wav-reader.js';
 import {WavWriter} from '../src/wav/wav-writer.js';
 
 const liveSeconds = Number(process.argv[2] ?? 3);
@@ -43,9 +45,11 @@ try {
 
 		// The live tail, one JACK period at a time at the real rate (a timer stands in for the drain loop).
 		const appendCosts: number[] = [];
+		const headerLags: number[] = [];
 		const started = performance.now();
 		let frames = 0;
 		while (frames < liveSeconds * rate) {
+			headerLags.push((writer.framesAppended - (await readWavInfo(writer.path)).frames) / rate);
 			const due = ((performance.now() - started) / 1000) * rate;
 			while (frames + period <= due) {
 				const a = performance.now();
@@ -61,6 +65,7 @@ try {
 		console.log(
 			`${sampleFormat}: live tail ${liveSeconds} s in ${appendCosts.length} appends of ${period} frames: ` +
 				`append median ${us(percentile(appendCosts, 0.5))}, p99 ${us(percentile(appendCosts, 0.99))}, max ${us(Math.max(...appendCosts))}; ` +
+				`header behind the appends median ${percentile(headerLags, 0.5).toFixed(3)} s, max ${Math.max(...headerLags).toFixed(3)} s; ` +
 				`finalize ${ms(t4 - t3)} (${(total / rate).toFixed(2)} s in the file)`,
 		);
 	}

@@ -35,9 +35,10 @@ const captureWith = async (name: string, args: string[], settled: RegExp) => {
 	const player = await startSignalPlayer({server, signal: 'counter', channels: 2, to: [`${name}:in_1`, `${name}:in_2`]});
 	try {
 		await recorder.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= 1);
-		await new Promise(resolve => setTimeout(resolve, 1200));
+		// The 1 s ring then holds nothing from before the player connected.
+		await player.playFor(1.2);
 		assert.equal((await recorder.control('toggle')).ok, true);
-		await new Promise(resolve => setTimeout(resolve, 300));
+		await recorder.recordedLive(0.3);
 		assert.equal((await recorder.control('toggle')).ok, true);
 		await recorder.waitForLine(settled, 120_000);
 	} finally {

@@ -40,7 +40,7 @@ const captureSpeech = async (model: string, name: string) => {
 	try {
 		await recorder.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= 11);
 		assert.equal((await recorder.control('toggle')).ok, true);
-		await new Promise(resolve => setTimeout(resolve, 300));
+		await recorder.recordedLive(0.3);
 		const stopped = await recorder.control('toggle');
 		assert.equal(stopped.ok, true, stopped.message);
 		await recorder.waitForLine(/capture 001 transcribing/, 30_000);

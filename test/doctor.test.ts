@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import {execFile, spawn, type ChildProcess} from 'node:child_process';
-import {once} from 'node:events';
 import {chmod, mkdir, mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
 import {doctorExitCode, formatDoctor, runDoctor, type DoctorLine} from '../src/app/doctor.js';
 import {defaultSettings, type Settings} from '../src/config/settings-schema.js';
-
 import {testModel} from './helpers/fixtures.js';
+import {startJackServer, type JackServer} from './helpers/jack-server.js';
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -117,35 +115,19 @@ describe('runDoctor', () => {
 });
 
 describe('runDoctor with a JACK server', () => {
-	const server = `omega13-doctor-live-${process.pid}`;
-	let jackd: ChildProcess | undefined;
-	const jackEnv = (): NodeJS.ProcessEnv => ({...env, JACK_DEFAULT_SERVER: server});
+	let server: JackServer | undefined;
+	const jackEnv = (): NodeJS.ProcessEnv => ({...env, JACK_DEFAULT_SERVER: server!.name});
 
 	before(async () => {
-		jackd = spawn('jackd', ['-n', server, '-r', '-d', 'dummy', '-r', '48000', '-p', '256', '-C', '2', '-P', '2'], {stdio: 'ignore'});
-		// Ready when a client can list its ports; a few tries 50 ms apart, up to 10 s.
-		const deadline = Date.now() + 10_000;
-		for (;;) {
-			const ok = await new Promise<boolean>((resolve) => {
-				execFile('jack_lsp', [], {env: {...jackEnv(), JACK_NO_START_SERVER: '1'}}, (error) => resolve(error === null));
-			});
-			if (ok) {
-				break;
-			}
-			assert.ok(Date.now() < deadline && jackd.exitCode === null, 'jackd did not start');
-			await new Promise((resolve) => setTimeout(resolve, 50));
-		}
+		server = await startJackServer();
 	});
 	after(async () => {
-		if (jackd !== undefined && jackd.exitCode === null) {
-			jackd.kill('SIGTERM');
-			await once(jackd, 'close');
-		}
+		await server?.stop();
 	});
 
 	it('finds the server and its physical capture ports', async () => {
 		const lines = await runDoctor({settings: settingsWith({}), env: jackEnv()});
-		assert.deepEqual(line(lines, 'JACK server'), {ok: true, what: `JACK server "${server}": running, 4 ports`});
+		assert.deepEqual(line(lines, 'JACK server'), {ok: true, what: `JACK server "${server!.name}": running, 4 ports`});
 		assert.deepEqual(line(lines, 'JACK ports'), {ok: true, what: 'JACK ports: 2 physical capture ports (system:capture_1, system:capture_2) for 2 inputs'});
 	});
 

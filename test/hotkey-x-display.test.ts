@@ -27,11 +27,12 @@ describe('checkXDisplay', () => {
 		// The probe is a child process; on a loaded machine it may hit its time limit first: either way
 		// the answer is "no display", and this process is still here to read it.
 		const result = await checkXDisplay({env: {...process.env, DISPLAY: deadDisplay}, timeoutMs: 20_000});
-		assert.deepEqual(result, {
-			ok: false,
-			display: deadDisplay,
-			reason: `the X display ${deadDisplay} does not answer (no X server there, or it refused the connection)`,
-		});
+		assert.equal(result.ok, false);
+		assert.equal(result.display, deadDisplay);
+		assert.match(
+			result.ok ? '' : result.reason,
+			/^the X display :1919 (does not answer \(no X server there, or it refused the connection\)|did not answer within 20000 ms)$/,
+		);
 	});
 
 	test('a display that went away stops answering', async () => {

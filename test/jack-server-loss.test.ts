@@ -31,7 +31,7 @@ describe('the JACK server dies during a capture', () => {
 			const player = await startSignalPlayer({server, signal: 'counter', channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
 			await recorder.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= 1);
 			assert.equal((await recorder.control('toggle')).ok, true);
-			await new Promise(resolve => setTimeout(resolve, 700));
+			await recorder.recordedLive(0.7);
 			server.kill('SIGKILL');
 			await recorder.waitForLine(/audio source stopped/);
 			await recorder.waitForLine(/capture 001 saved/);
@@ -57,7 +57,7 @@ describe('the JACK server dies during a capture', () => {
 
 			const again = await server.restart();
 			assert.ok(again);
-			await recorder.waitForLine(/audio source .* started/, 20_000);
+			await recorder.waitForLine(/audio source .* started/);
 			assert.equal((await recorder.control('status')).status?.state, 'idle');
 			assert.equal(recorder.child.exitCode, null);
 		} finally {

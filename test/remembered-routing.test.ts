@@ -44,7 +44,7 @@ describe('remembered routing', () => {
 				await second.waitForLine(new RegExp(`connected ${synth}:out_2 -> ${jackName}:in_2 \\(remembered\\)`));
 				await second.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= 1);
 				// The counter reaches the ring: the silence gate lets a capture through.
-				await new Promise(resolve => setTimeout(resolve, 1200));
+				await player.playFor(1.2);
 				const started = await second.control('toggle');
 				assert.equal(started.ok, true, started.message);
 				assert.equal((await second.control('toggle')).ok, true);

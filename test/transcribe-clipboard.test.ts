@@ -35,6 +35,6 @@ test('under X the transcript lands on the CLIPBOARD selection through xclip', as
 	delete env['WAYLAND_DISPLAY'];
 	const text = 'And so, my fellow Americans: ask not — what your country can do for you';
 	assert.deepEqual(await copyToClipboard(text, {env}), {ok: true, tool: 'xclip'});
-	const {stdout} = await run('xclip', ['-o', '-selection', 'clipboard'], {env, timeout: 5000});
+	const {stdout} = await run('xclip', ['-o', '-selection', 'clipboard'], {env, timeout: 30_000});
 	assert.equal(stdout, text);
 });

@@ -33,10 +33,12 @@ describe('transcription queue with whisper.cpp', () => {
 			onEvent: (event) => events.push(event),
 		});
 		try {
+			const enqueuedAt = performance.now();
 			const pending = queue.enqueue(session, 1);
 			// enqueue returns at once: the capture is recorded as queued and handed to the worker, not transcribed yet.
 			assert.match(session.manifest.captures[0]!.transcript?.status ?? '', /^(queued|running)$/);
 			const state = await pending;
+			const waitedSeconds = (performance.now() - enqueuedAt) / 1000;
 			assert.equal(state.status, 'done', state.reason);
 			assert.deepEqual(
 				events.filter((event) => event.type === 'state').map((event) => (event as {state: TranscriptState}).state.status),
@@ -50,7 +52,8 @@ describe('transcription queue with whisper.cpp', () => {
 			assert.equal(transcript.language, 'en');
 			assert.match(transcript.engine!, /^whisper\.cpp 1\.5\.0 \(process\)$/);
 			assert.ok(Math.abs(transcript.audioSeconds! - 11) < 0.01, `audioSeconds ${transcript.audioSeconds}`);
-			assert.ok(transcript.elapsedSeconds! > 0 && transcript.elapsedSeconds! < 30);
+			// In seconds, and no longer than the test waited for it (however long a loaded machine took).
+			assert.ok(transcript.elapsedSeconds! > 0 && transcript.elapsedSeconds! <= waitedSeconds + 0.01, `${transcript.elapsedSeconds} s of ${waitedSeconds} s`);
 			// The weightless test model transcribes nothing.
 			assert.equal(transcript.text, '');
 			assert.deepEqual(transcript.files, {txt: '001.txt', json: '001.json'});

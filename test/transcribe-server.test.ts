@@ -19,6 +19,7 @@ import {TranscriptionQueue} from '../src/transcribe/transcription-queue.js';
 import type {WhisperBinaries} from '../src/transcribe/whisper-build.js';
 import {parseMainJson, parseVerboseJson} from '../src/transcribe/whisper-output.js';
 import {jfkWav, makeSession, testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+import {waitUntil} from './helpers/wait-until.js';
 
 const serverChild = fileURLToPath(new URL('fixtures/whisper-server-child.js', import.meta.url));
 
@@ -38,12 +39,14 @@ const startWhisperServer = async (binaries: WhisperBinaries, cwd: string): Promi
 	const port = await freeLoopbackPort();
 	const child = spawn(binaries.server!, ['-m', testModel, '--host', '127.0.0.1', '--port', String(port), '-t', '2'], {cwd, stdio: 'ignore'});
 	const url = `http://127.0.0.1:${port}`;
-	for (let tries = 0; ; tries++) {
+	// Loading the model takes a while on a loaded machine: a generous deadline, not a measurement.
+	const deadline = Date.now() + 60_000;
+	for (;;) {
 		try {
 			await (await fetch(url)).text();
 			return {url, child};
 		} catch (error) {
-			if (tries > 500 || child.exitCode !== null) {
+			if (Date.now() > deadline || child.exitCode !== null) {
 				throw error;
 			}
 			await delay(20);
@@ -118,11 +121,7 @@ describe('whisper.cpp server: kept loaded, or remote', () => {
 		}
 		assert.ok(serverPid !== undefined && isRunning(serverPid), 'the server runs');
 		child.kill('SIGKILL');
-		const deadline = Date.now() + 10_000;
-		while (isRunning(serverPid)) {
-			assert.ok(Date.now() < deadline, `the whisper server ${serverPid} outlived the process that started it`);
-			await delay(50);
-		}
+		await waitUntil(`the whisper server ${serverPid} to end with the process that started it`, () => !isRunning(serverPid), {timeoutMs: 60_000, intervalMs: 50});
 	});
 
 	test('a remote whisper.cpp server URL from the config transcribes over HTTP', async () => {

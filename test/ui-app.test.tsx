@@ -3,6 +3,7 @@ import {afterEach, describe, test} from 'node:test';
 import type {EngineSnapshot} from '../src/engine/engine-snapshot.js';
 import {App, type AppProps} from '../src/ui/app.js';
 import type {SessionView} from '../src/ui/session-view.js';
+import {withMessage, withNotice, withoutNotice, type UiStatus} from '../src/ui/ui-status.js';
 import {createValueStore} from '../src/util/store.js';
 import {keys, renderInTerminal, type TerminalRender} from './helpers/ink-terminal.js';
 import {assertFits, selectedLine, inputs, level, recordingCommands, session, snapshot, testNow} from './helpers/ui-fixtures.js';
@@ -20,7 +21,7 @@ const setup = (options: {columns?: number; rows?: number; engine?: EngineSnapsho
 	const engine = createValueStore(options.engine ?? snapshot());
 	const sessionStore = createValueStore(options.session ?? session(3));
 	const inputsStore = createValueStore(inputs());
-	const status = createValueStore({hotkey: 'global hotkey: ctrl+alt+space'} as {hotkey?: string; message?: string});
+	const status = createValueStore<UiStatus>({hotkey: 'hotkey ctrl+alt+space'});
 	const commands = recordingCommands();
 	const screen = renderInTerminal(
 		<App engine={engine} commands={commands} session={sessionStore} inputs={inputsStore} status={status} clock={() => testNow} {...options.props} />,
@@ -45,7 +46,7 @@ describe('App', () => {
 		assert.match(frame, / SESSION …e\/user\/\.local\/share\/omega13\/sessions\/2025-11-23_10-00-00 · 3 captures$/m, 'a long path loses its start');
 		assert.match(frame, / {3}001 {2}10:00:05 {3}0:20\.0 {2}complete/);
 		assert.match(frame, / > 003 {2}10:02:05 {3}0:22\.0 {2}complete/);
-		assert.match(frame, / global hotkey: ctrl\+alt\+space/);
+		assert.match(frame, / hotkey ctrl\+alt\+space$/m);
 		assert.match(frame, / space rec {2}q quit {2}i in {2}n new {2}↑↓ browse {2}enter text {2}s sessions {2}t redo$/);
 	});
 
@@ -192,12 +193,40 @@ describe('App', () => {
 		assertFits(frame, 40, 16);
 	});
 
-	test('the status line shows the latest message, else the hotkey state', async () => {
+	test('the status line shows the latest message with the hotkey state at its right', async () => {
 		const {screen, status} = setup();
-		status.set({hotkey: "global hotkey off: no X display (Wayland? bind `omega13 toggle` in your desktop's shortcuts)"});
-		await screen.waitForFrame(frame => /global hotkey off: no X display/.test(frame), 'hotkey off');
-		status.set({hotkey: 'x', message: 'saved 004.wav (0:30.5)'});
-		await screen.waitForFrame(frame => / saved 004\.wav \(0:30\.5\)/.test(frame), 'message');
+		status.update(current => withMessage(current, 'saved 004.wav (0:30.5)'));
+		const frame = await screen.waitForFrame(current => / saved 004\.wav \(0:30\.5\) +hotkey ctrl\+alt\+space$/m.test(current), 'message and hotkey');
+		assertFits(frame, 80, 24);
+	});
+
+	test('a notice stays on screen while messages replace each other, until it is resolved or x hides it', async () => {
+		const {screen, status} = setup();
+		const hotkeyOff = "global hotkey off: no X display (Wayland? bind `omega13 toggle` in your desktop's shortcuts)";
+		status.update(current => withNotice(current, 'hotkey', hotkeyOff));
+		// Wrapped, not cut: the fix at its end is what the person needs.
+		let frame = await screen.waitForFrame(current => /^ ! global hotkey off: no X display/m.test(current), 'the notice');
+		assert.match(frame, /^ {3}.*desktop's shortcuts\) \(x hides\)$/m);
+		assertFits(frame, 80, 24);
+		for (const line of ['xrun reported by the JACK server (1 so far)', 'capture 001 saved', '12 xruns in the last minute']) {
+			status.update(current => withMessage(current, line));
+			frame = await screen.waitForFrame(current => current.includes(line), line);
+			assert.match(frame, /^ ! global hotkey off: no X display/m);
+		}
+
+		status.update(current => withNotice(current, 'capture', 'capture failed: disk full'));
+		frame = await screen.waitForFrame(current => /^ ! capture failed: disk full \(x hides\)$/m.test(current), 'the newest notice first');
+		assert.match(frame, /^ ! global hotkey off/m, 'the older notice stays under it');
+		status.update(current => withoutNotice(current, 'capture'));
+		frame = await screen.waitForFrame(current => !current.includes('disk full'), 'the resolved notice gone');
+		assert.match(frame, /^ ! global hotkey off/m);
+
+		screen.stdin.write('x');
+		frame = await screen.waitForFrame(current => !current.includes('global hotkey off'), 'the notice hidden');
+		assertFits(frame, 80, 24);
+		// Raised again, it is a new notice: it shows again.
+		status.update(current => withNotice(current, 'hotkey', hotkeyOff));
+		await screen.waitForFrame(current => /^ ! global hotkey off/m.test(current), 'the notice raised again');
 	});
 
 	test('on the demo source the screen says so', () => {

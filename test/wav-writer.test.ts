@@ -9,6 +9,7 @@ import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
 import {WavWriter} from '../src/wav/wav-writer.js';
 import {fillCounter} from './fixtures/wav-writer-child.js';
 import {assertRf64Header} from './helpers/rf64-header.js';
+import {waitUntil} from './helpers/wait-until.js';
 
 const run = promisify(execFile);
 
@@ -239,20 +240,19 @@ describe('WavWriter', () => {
 		['RIFF', undefined],
 		['RIFF, then RF64 once the data passes rf64AboveBytes,', 4800 * 8],
 	] as const) {
-		it(`brings the header up to date within a second while the file is still open (${form})`, async () => {
+		// How soon (every 500 ms by default) is a figure of bench/wav-writer.bench.ts, not a timed assertion.
+		it(`brings the header up to date while the file is still open (${form})`, async () => {
 			const file = path.join(dir, `live-${rf64AboveBytes ?? 'riff'}.wav`);
 			const writer = await WavWriter.create(file, {sampleRate: 48_000, channels: 2, rf64AboveBytes});
 			try {
 				const block = new Float32Array(4800 * 2);
 				for (let round = 1; round <= 2; round++) {
 					writer.append(block);
-					const appended = performance.now();
 					let info = await readWavInfo(file);
-					while (info.frames < writer.framesAppended) {
-						assert.ok(performance.now() - appended < 1000, `header still says ${info.frames} frames after 1 s`);
-						await new Promise((resolve) => setTimeout(resolve, 20));
+					await waitUntil('the header to count every frame appended', async () => {
 						info = await readWavInfo(file);
-					}
+						return info.frames >= writer.framesAppended;
+					});
 					assert.equal(info.frames, 4800 * round);
 					assert.equal(info.stale, false);
 					assert.equal(info.declaredRiffSize, info.fileSize - 8);

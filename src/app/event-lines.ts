@@ -2,8 +2,7 @@ import type {EngineEvent} from '../engine/engine-events.js';
 import {framesToSeconds} from '../util/units.js';
 import {captureNumber} from '../session/session.js';
 
-
-/** One line per engine event, as headless mode prints it (and the TUI shows as its last notice). */
+/** One line per engine event, as headless mode prints it and the TUI's status line shows it. */
 export const eventLine = (event: EngineEvent, sampleRate: number): string | undefined => {
 	switch (event.type) {
 		case 'capture-started': {
@@ -23,7 +22,8 @@ export const eventLine = (event: EngineEvent, sampleRate: number): string | unde
 			return `capture failed: ${event.reason}`;
 		}
 		case 'xrun': {
-			return `xrun reported by the JACK server (${event.total} so far)`;
+			// Dozens a minute on a loaded machine: XrunSummary tells them, once a minute at most.
+			return undefined;
 		}
 		case 'frames-dropped': {
 			return `warning: ${event.frames} frames dropped because omega13 fell behind (${event.total} so far)`;

@@ -7,6 +7,7 @@ import {ensureAppDir, ensurePrivateDir} from '../util/app-dirs.js';
 import {repairSessions} from '../session/session-repair.js';
 import type {ExitPath} from './exit-path.js';
 import {eventLine} from './event-lines.js';
+import {EventReporter} from './event-reporter.js';
 import {openJackSource, openSource} from './open-source.js';
 import type {SourceChoice} from './source-choice.js';
 import {SessionCaptures} from '../session/session-captures.js';
@@ -20,6 +21,7 @@ import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
 import type {StatusReport} from '../control/control-protocol.js';
 import {packageVersion} from '../util/package-version.js';
+import type {Reporter} from './reporter.js';
 
 /** How to run, besides the settings: with or without the terminal UI, and from which source. */
 export type RunOptions = {
@@ -44,21 +46,26 @@ export type Recorder = {
 	transcribe(index: number): void;
 	/** Saves what feeds in_1..in_N now as the routing to restore; resolves to a line to show. */
 	rememberInputs(): Promise<string>;
-	/** Starts the global hotkey (it may take a moment to check the display); resolves to its status line. */
+	/**
+	 * Starts the global hotkey (it may take a moment to check the display) and reports how it went (a
+	 * notice when it could not start); resolves to its state in a few words, e.g. `hotkey ctrl+alt+space`.
+	 */
 	startHotkey(): Promise<string>;
 };
 
 /**
- * Repairs what a crash left, opens the audio source, starts the engine and the control socket.
- * `say` gets one line per thing worth knowing (headless prints them; the TUI shows the latest).
+ * Repairs what a crash left, opens the audio source, starts the engine and the control socket, and tells
+ * `report` each thing worth knowing.
  */
-export const startRecorder = async (settings: Settings, run: RunOptions, say: (line: string) => void, exitPath: ExitPath): Promise<Recorder> => {
+export const startRecorder = async (settings: Settings, run: RunOptions, report: Reporter, exitPath: ExitPath): Promise<Recorder> => {
+	const {say} = report;
 	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir);
-	for (const report of await repairSessions(sessionsRoot)) {
-		if (report.action === 'failed') {
-			say(`could not repair ${report.line}`);
-		} else if (report.action !== 'skipped') {
-			say(`repaired ${report.line}`);
+	for (const repair of await repairSessions(sessionsRoot)) {
+		if (repair.action === 'failed') {
+			// The file is left as it was: the person decides what becomes of it.
+			report.notice(`repair ${repair.line}`, `could not repair ${repair.line}`);
+		} else if (repair.action !== 'skipped') {
+			say(`repaired ${repair.line}`);
 		}
 	}
 
@@ -105,13 +112,12 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 	});
 	// The engine owns the source from here on (and disposes whichever source it has at the end).
 	releaseSource();
-	exitPath.add('audio engine (finishing the open capture)', async () => engine.dispose());
-	engine.onEvent(event => {
-		const line = eventLine(event, engine.source.sampleRate);
-		if (line) {
-			say(line);
-		}
+	// Registered before the engine, so it is still listening when the engine saves the open capture.
+	const events = new EventReporter(engine, report);
+	exitPath.add('event reports', () => {
+		events.dispose();
 	});
+	exitPath.add('audio engine (finishing the open capture)', async () => engine.dispose());
 	const supervisor = new SourceSupervisor(engine, {
 		reopen: () => openJackSource(sourceSettings),
 		retryMs: fellBack ? 5000 : 2000,
@@ -144,8 +150,8 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
 	// `status` says what the services do too; they exist once the handler does, so it asks late.
 	let services: AudioServices | undefined;
-	const report = (): StatusReport => ({...statusReport(engine.getSnapshot(), settings.jackName), ...services?.status()});
-	const handler = controlHandler(engine, report, rememberInputs);
+	const fullStatus = (): StatusReport => ({...statusReport(engine.getSnapshot(), settings.jackName), ...services?.status()});
+	const handler = controlHandler(engine, fullStatus, rememberInputs);
 	const control = await ControlServer.listen(socketPath, handler);
 	exitPath.add('control socket', async () => control.dispose());
 	services = await startAudioServices({
@@ -186,18 +192,22 @@ export const startRecorder = async (settings: Settings, run: RunOptions, say: (l
 		},
 		async startHotkey() {
 			if (settings.hotkey === 'off') {
-				return 'global hotkey off (--hotkey off); `omega13 toggle` works';
+				say('global hotkey off (--hotkey off); `omega13 toggle` works');
+				return 'hotkey off';
 			}
 			const hotkey = await GlobalHotkey.start(settings.hotkey, () => {
 				void engine.toggle();
 			});
 			if (isHotkeyOff(hotkey)) {
-				return hotkey.off;
+				// Until it is dealt with (a shortcut bound to `omega13 toggle`), the person has no hotkey.
+				report.notice('hotkey', hotkey.off);
+				return 'hotkey off';
 			}
 			exitPath.add('global hotkey', () => {
 				hotkey.dispose();
 			});
-			return `global hotkey: ${settings.hotkey}`;
+			say(`global hotkey: ${settings.hotkey}`);
+			return `hotkey ${settings.hotkey}`;
 		},
 	};
 };

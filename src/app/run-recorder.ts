@@ -1,6 +1,6 @@
 import type {Settings} from '../config/settings-schema.js';
 import {ringBytes} from '../engine/audio-ring.js';
-import type {UiStatus} from '../ui/ui-status.js';
+import {withMessage, withNotice, withoutNotice, type UiStatus} from '../ui/ui-status.js';
 import {loadTerminalUi} from '../ui/load-terminal-ui.js';
 import {noTerminalMessage} from '../ui/no-terminal-message.js';
 import {createValueStore} from '../util/store.js';
@@ -10,6 +10,7 @@ import {ExitPath} from './exit-path.js';
 import {InputsViewStore} from './inputs-view-store.js';
 import {startRecorder, type Recorder, type RunOptions} from './recorder.js';
 import {describePersist} from '../persist/describe-persist.js';
+import {printingReporter, type Reporter} from './reporter.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -23,11 +24,12 @@ const servicesLines = ({services}: Recorder): string[] => {
 	];
 };
 
-/** The TUI's view of the services: persistence's line, and a warning while it is paused or uploads fail. */
-const servicesView = ({services}: Recorder): Pick<UiStatus, 'services' | 'warning'> => {
+/** The TUI's view of the services: persistence's line, and a notice while it is paused or uploads fail. */
+const servicesView = (current: UiStatus, {services}: Recorder): UiStatus => {
 	const {persist, archive} = services.status();
 	const warning = persist?.state === 'paused' ? describePersist(persist) : archive?.failing === undefined ? undefined : `archive uploads failing: ${archive.failing}`;
-	return {services: persist && describePersist(persist), warning};
+	const next = {...current, services: persist && describePersist(persist)};
+	return warning === undefined ? withoutNotice(next, 'services') : withNotice(next, 'services', warning);
 };
 
 /**
@@ -43,10 +45,10 @@ const start = async (
 	run: RunOptions,
 	io: Output,
 	exitPath: ExitPath,
-	say: (line: string) => void,
+	report: Reporter,
 ): Promise<Recorder | undefined> => {
 	try {
-		return await startRecorder(settings, run, say, exitPath);
+		return await startRecorder(settings, run, report, exitPath);
 	} catch (error) {
 		io.err(`omega13: ${message(error)}`);
 		await exitPath.exit(1, 'start failed');
@@ -56,10 +58,11 @@ const start = async (
 
 const runHeadless = async (settings: Settings, run: RunOptions, io: Output): Promise<number> => {
 	const exitPath = new ExitPath({say: io.err}).install();
-	const say = (line: string): void => {
+	const report = printingReporter(line => {
 		io.out(`${new Date().toISOString().slice(11, 19)} ${line}`);
-	};
-	const recorder = await start(settings, run, io, exitPath, say);
+	});
+	const {say} = report;
+	const recorder = await start(settings, run, io, exitPath, report);
 	if (recorder) {
 		const {source} = recorder.engine;
 		say(
@@ -71,7 +74,7 @@ const runHeadless = async (settings: Settings, run: RunOptions, io: Output): Pro
 		for (const line of servicesLines(recorder)) {
 			say(line);
 		}
-		void recorder.startHotkey().then(say);
+		void recorder.startHotkey();
 	}
 	// The exit path ends the process; until then the engine's timer and the socket keep it alive.
 	return new Promise<number>(() => {});
@@ -87,9 +90,17 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 			return 1;
 		}
 	}
-	const status = createValueStore<UiStatus>({hotkey: 'global hotkey: checking the X display...'});
-	const say = (line: string): void => {
-		status.update(current => ({...current, message: line}));
+	const status = createValueStore<UiStatus>({hotkey: 'hotkey: checking the display'});
+	const report: Reporter = {
+		say: line => {
+			status.update(current => withMessage(current, line));
+		},
+		notice: (key, line) => {
+			status.update(current => withNotice(current, key, line));
+		},
+		resolve: key => {
+			status.update(current => withoutNotice(current, key));
+		},
 	};
 	const exitPath = new ExitPath({say: io.err}).install();
 	// The terminal can vanish (window closed, ssh dropped): that is a quit, not a stream of write errors.
@@ -100,7 +111,7 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	process.stderr.on('error', () => undefined);
 	process.stdin.on('end', hangUp);
 	process.stdin.on('error', hangUp);
-	const recorder = await start(settings, run, io, exitPath, say);
+	const recorder = await start(settings, run, io, exitPath, report);
 	if (!recorder) {
 		return new Promise<number>(() => {});
 	}
@@ -111,7 +122,7 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	const {renderApp} = await loadTerminalUi();
 	const app = renderApp({
 		engine: recorder.engine,
-		commands: appCommands(recorder, inputs, exitPath, say),
+		commands: appCommands(recorder, inputs, exitPath, report.say),
 		session: recorder.sessionView.store,
 		inputs: inputs.store,
 		status,
@@ -125,11 +136,11 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	exitPath.add('terminal UI', () => {
 		app.dispose();
 	});
-	void recorder.startHotkey().then(line => {
-		status.update(current => ({...current, hotkey: line}));
+	void recorder.startHotkey().then(hotkey => {
+		status.update(current => ({...current, hotkey}));
 	});
 	const showServices = (): void => {
-		status.update(current => ({...current, ...servicesView(recorder)}));
+		status.update(current => servicesView(current, recorder));
 	};
 	showServices();
 	exitPath.add('services view', recorder.services.subscribe(showServices));

@@ -44,8 +44,12 @@ export class GlobalHotkey {
 		if (!matchesHotkey(this.hotkey, event)) {
 			return;
 		}
-		const now = Date.now();
-		const repeat = now - this.#lastMatchAt < this.#repeatGuardMs;
+		// The X server's time of the press (ms), not when this thread got to it: a busy event loop handles
+		// queued repeats late and far apart, and would split one held key into two presses (a capture
+		// started and stopped at once). The server's clock wraps after 49 days: a step back is a new press.
+		const now = event.time > 0 ? event.time : Date.now();
+		const since = now - this.#lastMatchAt;
+		const repeat = since >= 0 && since < this.#repeatGuardMs;
 		this.#lastMatchAt = now;
 		if (!repeat) {
 			this.#onPress();

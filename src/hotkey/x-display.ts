@@ -9,7 +9,11 @@ export type XDisplayCheck =
 export type XDisplayCheckOptions = {
 	/** The environment whose DISPLAY is checked (and the probe runs with). @default process.env */
 	readonly env?: NodeJS.ProcessEnv;
-	/** How long the probe may take before the display counts as not answering. @default 5000 */
+	/**
+	 * How long the probe may take before the display counts as not answering. It is a node start plus an X
+	 * connection, well under a second on an idle machine; a busy one can take several, and timing out
+	 * turns the hotkey off for the whole run. @default 15000
+	 */
 	readonly timeoutMs?: number;
 };
 
@@ -35,7 +39,7 @@ process.stdout.write(${JSON.stringify(okMarker)});
  */
 export const checkXDisplay = async (options: XDisplayCheckOptions = {}): Promise<XDisplayCheck> => {
 	const env = options.env ?? process.env;
-	const timeoutMs = options.timeoutMs ?? 5000;
+	const timeoutMs = options.timeoutMs ?? 15_000;
 	if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
 		throw new RangeError(`checkXDisplay: timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
 	}
@@ -58,6 +62,8 @@ export const checkXDisplay = async (options: XDisplayCheckOptions = {}): Promise
 
 type ProbeOutcome = {readonly ok: true} | {readonly ok: false; readonly failure: string};
 
+const noAnswer = 'does not answer (no X server there, or it refused the connection)';
+
 const runProbe = async (modulePath: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ProbeOutcome> =>
 	new Promise(resolve => {
 		const child = spawn(process.execPath, ['-e', probeScript, modulePath], {env, stdio: ['ignore', 'pipe', 'pipe']});
@@ -69,6 +75,13 @@ const runProbe = async (modulePath: string, env: NodeJS.ProcessEnv, timeoutMs: n
 		});
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
 			stderr += chunk;
+			// uiohook usually aborts after this, but one of its threads can fail while another waits for it
+			// forever: the answer is known now, so do not wait for the time limit.
+			if (/XOpenDisplay/i.test(stderr)) {
+				clearTimeout(timer);
+				child.kill('SIGKILL');
+				resolve({ok: false, failure: noAnswer});
+			}
 		});
 		const timer = setTimeout(() => {
 			timedOut = true;
@@ -85,7 +98,7 @@ const runProbe = async (modulePath: string, env: NodeJS.ProcessEnv, timeoutMs: n
 			} else if (code === 0 && stdout.includes(okMarker)) {
 				resolve({ok: true});
 			} else if (/XOpenDisplay/i.test(stderr)) {
-				resolve({ok: false, failure: 'does not answer (no X server there, or it refused the connection)'});
+				resolve({ok: false, failure: noAnswer});
 			} else {
 				const detail = stderr.trim().split('\n').at(-1) ?? '';
 				const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;

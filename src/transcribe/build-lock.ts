@@ -1,5 +1,6 @@
 import {open, readFile, unlink} from 'node:fs/promises';
 import {setTimeout as delay} from 'node:timers/promises';
+import {isProcessAlive} from '../util/process-alive.js';
 
 /**
  * A lock file for the whisper.cpp build, so two omega13 processes (the TUI's first transcription and an
@@ -17,15 +18,6 @@ export type AcquireOptions = {
 	readonly signal?: AbortSignal;
 	/** @default 50 */
 	readonly pollMs?: number;
-};
-
-const alive = (pid: number): boolean => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
 };
 
 export const acquireBuildLock = async (lockPath: string, options: AcquireOptions = {}): Promise<BuildLock> => {
@@ -56,7 +48,7 @@ export const acquireBuildLock = async (lockPath: string, options: AcquireOptions
 		}
 		const pid = Number.parseInt(await readFile(lockPath, 'utf8').catch(() => ''), 10);
 		// Our own pid means another build in this process: wait for it like any other.
-		if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || alive(pid))) {
+		if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || isProcessAlive(pid))) {
 			if (!told) {
 				told = true;
 				onWait?.(pid);

@@ -7,18 +7,20 @@ import {HelpLine} from './help-line.js';
 import {mainHelp, pastSessionsHelp, pickerHelp, transcriptHelp} from './help-text.js';
 import type {InputsStore} from './inputs-view.js';
 import {planLayout} from './layout.js';
+import {NoticeLines} from './notice-lines.js';
 import {PastSessionsScreen} from './past-sessions-screen.js';
 import {PortPickerScreen} from './port-picker-screen.js';
 import type {SessionStore} from './session-view.js';
 import type {StateViewOptions} from './state-view.js';
 import {StatusLine} from './status-line.js';
 import {TranscriptPane} from './transcript-pane.js';
-import type {UiStatusStore} from './ui-status.js';
+import {noticeRows, type Notice, type UiStatus, type UiStatusStore} from './ui-status.js';
 import {useAppKeys} from './use-app-keys.js';
 import {usePastSessions} from './use-past-sessions.js';
 import {useSessionBrowser} from './use-session-browser.js';
 import {useStore, useStoreSelector} from './use-store-selector.js';
 import {useTerminalSize} from './use-terminal-size.js';
+import {useVisibleNotices} from './use-visible-notices.js';
 import {createValueStore} from '../util/store.js';
 
 export type AppProps = {
@@ -38,7 +40,8 @@ export type AppProps = {
 type Mode = 'main' | 'picker' | 'transcript';
 
 const helpFor = {main: mainHelp, picker: pickerHelp, transcript: transcriptHelp} as const;
-const noStatus = createValueStore({});
+const noStatus = createValueStore<UiStatus>({});
+const noNotices: readonly Notice[] = [];
 const noInputs = createValueStore(undefined);
 
 /**
@@ -49,10 +52,12 @@ const noInputs = createValueStore(undefined);
 export const App = ({engine, commands, session, inputs, status, clock = Date.now, stateOptions, paintedMeters = false}: AppProps) => {
 	const size = useTerminalSize();
 	const channels = useStoreSelector(engine, snapshot => snapshot.levels.length);
-	const layout = useMemo(() => planLayout(size.columns, size.rows, channels), [size, channels]);
+	const statusView = useStore(status ?? noStatus);
+	const notices = useVisibleNotices(statusView.notices ?? noNotices);
+	const notes = useMemo(() => noticeRows(notices.visible, size.columns), [notices.visible, size.columns]);
+	const layout = useMemo(() => planLayout(size.columns, size.rows, channels, notes.length), [size, channels, notes.length]);
 	const sessionView = useStore(session);
 	const inputsView = useStore(inputs ?? noInputs);
-	const statusView = useStore(status ?? noStatus);
 	const [mode, setMode] = useState<Mode>('main');
 	// Past sessions open over the main screen; the live session keeps recording underneath.
 	const past = usePastSessions({commands, layout, isActive: mode === 'main'});
@@ -67,7 +72,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 	});
 	// `t` acts on the live session only: never on a past one, which is read-only.
 	const selectedCapture = browser.open?.index ?? (onMain ? sessionView.captures[browser.row]?.index : undefined);
-	useAppKeys({commands, mainKeys: onMain, onOpenInputs: () => setMode('picker'), selectedCapture});
+	useAppKeys({commands, mainKeys: onMain, onOpenInputs: () => setMode('picker'), selectedCapture, onDismiss: notices.hideNewest});
 
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.frameRows}>
@@ -101,6 +106,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 			/>
 			{/* The rows the panels leave go here, so the keys stay on the last row and the screen keeps its height. */}
 			<Box flexGrow={1} />
+			{layout.noticeRows > 0 ? <NoticeLines rows={notes.slice(0, layout.noticeRows)} /> : null}
 			{layout.statusLine ? <StatusLine status={statusView} columns={layout.columns} /> : null}
 			<HelpLine items={past.level === 'closed' ? helpFor[mode] : pastSessionsHelp[past.level]} columns={layout.columns} />
 		</Box>

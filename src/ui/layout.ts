@@ -28,6 +28,8 @@ export type ScreenLayout = {
 	readonly meterRows: number;
 	readonly bannerBorder: boolean;
 	readonly statusLine: boolean;
+	/** Rows for the notices above the status line (what they need, up to `maxNoticeRows`, where there is room). */
+	readonly noticeRows: number;
 	/** Capture rows the session panel may use. */
 	readonly sessionRows: number;
 	/** Rows for a full-screen pane (transcript, port picker) between the banner and the help line. */
@@ -38,7 +40,11 @@ export const maxMeterCells = 50;
 const minMeterCells = 4;
 export const prerollLabel = 'pre-roll';
 
-export const planLayout = (columns: number, rows: number, channels: number): ScreenLayout => {
+/** The most rows notices take from the session panel; older ones show as newer ones are dismissed. */
+export const maxNoticeRows = 4;
+
+/** `noticeRows`: the rows the notices would need (see `noticeRows` in ui-status.ts). */
+export const planLayout = (columns: number, rows: number, channels: number, noticeRows = 0): ScreenLayout => {
 	const width = Math.max(10, columns);
 	const labelWidth = prerollLabel.length;
 	// " label [bar] CLIP -12.3 dB": 1 + label + 1 + 2 brackets, then 5 + 9.
@@ -68,6 +74,7 @@ export const planLayout = (columns: number, rows: number, channels: number): Scr
 	const bannerBorder = left >= 2 && take(2) === 2;
 	const meterScale = meterCells >= 8 && take(1) === 1;
 	const statusLine = take(1) === 1;
+	const noticesGet = take(Math.min(noticeRows, maxNoticeRows));
 	sessionRows += take(Number.POSITIVE_INFINITY);
 	// A pane (transcript, port picker) takes the place of the inputs line and the session panel.
 	const paneRows = sessionRows + 2;
@@ -85,6 +92,7 @@ export const planLayout = (columns: number, rows: number, channels: number): Scr
 		meterRows,
 		bannerBorder,
 		statusLine,
+		noticeRows: noticesGet,
 		sessionRows,
 		paneRows,
 	};

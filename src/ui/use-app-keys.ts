@@ -8,16 +8,18 @@ export type UseAppKeysOptions = {
 	readonly onOpenInputs: () => void;
 	/** The capture number `t` (transcribe again) applies to: the selected or open one. */
 	readonly selectedCapture?: number | undefined;
+	/** Hides the newest notice (x); absent while there is none. */
+	readonly onDismiss?: (() => void) | undefined;
 };
 
 /**
  * Keys that work everywhere: space toggles the capture (the one thing that must never be out of reach),
- * Ctrl+C quits. On the main screen also q (quit), i (inputs), n (new session); t transcribes the selected
- * (or open) capture again. Ink delivers Ctrl+C here
+ * Ctrl+C quits. On the main screen also q (quit), i (inputs), n (new session), x (hide the newest notice);
+ * t transcribes the selected (or open) capture again. Ink delivers Ctrl+C here
  * because the app renders with `exitOnCtrlC: false`: quitting goes through the app's one exit path, which
  * finalizes an open capture first.
  */
-export const useAppKeys = ({commands, mainKeys, onOpenInputs, selectedCapture}: UseAppKeysOptions): void => {
+export const useAppKeys = ({commands, mainKeys, onOpenInputs, selectedCapture, onDismiss}: UseAppKeysOptions): void => {
 	useKeys((input, key) => {
 		if (key.ctrl && input === 'c') {
 			commands.quit();
@@ -43,6 +45,8 @@ export const useAppKeys = ({commands, mainKeys, onOpenInputs, selectedCapture}: 
 			onOpenInputs();
 		} else if (input === 'n') {
 			commands.newSession();
+		} else if (input === 'x') {
+			onDismiss?.();
 		}
 	});
 };

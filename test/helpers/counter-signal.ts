@@ -119,3 +119,78 @@ const firstBad = (interleaved: Float32Array, channels: number, start: number, fr
 	}
 	throw new Error('unreachable: a mismatch was seen');
 };
+
+/** Where the counter went wrong for a moment and went on. */
+export type CounterDisturbance = {
+	/** The first frame (from the start of the data) that does not continue the counter. */
+	readonly frame: number;
+	/** Frames after it that are not in order (torn: channels from different periods, or stale values). */
+	readonly tornFrames: number;
+	/** Counter frames the data skips over there, less the torn frames in their place (a missed period: `period`). */
+	readonly skipped: number;
+};
+
+/** Frames of unbroken counter that show the signal is back in order after a disturbance. */
+const settleFrames = 32;
+
+/**
+ * What a recording from an asynchronous JACK server can promise: the counter in order, except at a
+ * cycle that went wrong (a client late at an xrun), where it may jump ahead (a missed period) or be
+ * torn for less than a period (another client's port read half-written); it never goes back, and never
+ * repeats or reorders what it got. Returns the disturbances; throws on anything else.
+ */
+export const verifyCounterInOrder = (interleaved: Float32Array, channels: number, periodFrames: Frames): {frames: Frames; disturbances: CounterDisturbance[]} => {
+	const frames = interleaved.length / channels;
+	/** The frame every channel of frame `i` stands for, or undefined if they disagree (torn). */
+	const frameAt = (i: number): number | undefined => {
+		const at = counterFrameOf(interleaved[i * channels]!, 0);
+		for (let c = 1; c < channels && at !== undefined; c++) {
+			if (counterFrameOf(interleaved[i * channels + c]!, c) !== at) {
+				return undefined;
+			}
+		}
+		return at;
+	};
+	const ahead = (to: number, from: number): number => (((to - from) % period) + period) % period;
+	const inOrderFrom = (j: number): boolean => {
+		const first = frameAt(j);
+		for (let k = 1; k < Math.min(settleFrames, frames - j) && first !== undefined; k++) {
+			if (frameAt(j + k) !== (first + k) % period) {
+				return false;
+			}
+		}
+		return first !== undefined;
+	};
+	let last = frameAt(0);
+	if (last === undefined || !inOrderFrom(0)) {
+		throw new AssertionError({message: `counter signal: the data does not start with the counter in order (first sample ${interleaved[0]})`});
+	}
+	const disturbances: CounterDisturbance[] = [];
+	for (let i = 1; i < frames; i++) {
+		if (frameAt(i) === (last + 1) % period) {
+			last = (last + 1) % period;
+			continue;
+		}
+		// Back in order within the period, and ahead of where it was (half the counter's range is "behind").
+		const end = Math.min(i + periodFrames, frames);
+		let j = i;
+		while (j < end && !(inOrderFrom(j) && ahead(frameAt(j)!, last) > 0 && ahead(frameAt(j)!, last) < period / 2)) {
+			j++;
+		}
+		if (j === end && end === frames) {
+			// The data ends inside the disturbance.
+			disturbances.push({frame: i, tornFrames: frames - i, skipped: 0});
+			break;
+		}
+		if (j === end) {
+			throw new AssertionError({
+				message: `counter signal: frame ${i} (after counter frame ${last}) does not go on in order within a period: ${describe(interleaved[i * channels]!, (last + 1) % period, 0, channels)}`,
+			});
+		}
+		const next = frameAt(j)!;
+		disturbances.push({frame: i, tornFrames: j - i, skipped: ahead(next, last) - 1 - (j - i)});
+		last = next;
+		i = j;
+	}
+	return {frames, disturbances};
+};

@@ -121,7 +121,7 @@ export const renderInTerminal = (node: ReactNode, columns = 80, rows = 24): Term
 		stdin,
 		instance,
 		lastFrame,
-		waitForFrame: async (predicate, what = 'the frame', timeoutMs = 2000) => waitForFrame(lastFrame, predicate, what, timeoutMs),
+		waitForFrame: async (predicate, what = 'the frame', timeoutMs?: number) => waitForFrame(lastFrame, predicate, what, timeoutMs),
 		unmount: () => {
 			instance.unmount();
 			instance.cleanup();
@@ -134,7 +134,7 @@ export const waitForFrame = async (
 	frame: () => string | undefined,
 	predicate: (frame: string) => boolean,
 	what = 'the frame',
-	timeoutMs = 2000,
+	timeoutMs = 20_000,
 ): Promise<string> => {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {

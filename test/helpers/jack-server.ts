@@ -1,16 +1,18 @@
 /**
  * A real `jackd` on the dummy driver for tests: its own server name (so tests never touch a user's
- * server and can run beside each other), ready when `startJackServer` resolves, and never left behind:
- * `stop()` ends it, a process 'exit' hook kills whatever a failed test did not stop, and a watchdog shell
- * kills it if this process dies without running hooks (SIGKILL, a runner timeout).
+ * server and can run beside each other), synchronous unless asked (see `sync`), ready when
+ * `startJackServer` resolves, and never left behind: `stop()` ends it with SIGTERM and waits, a process
+ * 'exit' hook sends SIGTERM to whatever a failed test did not stop, and a watchdog shell ends it if this
+ * process dies without running hooks (SIGKILL, a runner timeout). What a killed one leaves in /dev/shm
+ * is taken back (jack-shm-registry.ts), so `ls /dev/shm | grep -c jack` is the same after a test run.
  *
  *   const server = await startJackServer();           // 48 kHz, period 256, system:capture_1/2
  *   try { ...JackClient.open({name, inputs: 2, serverName: server.name}) or spawn with server.env... }
  *   finally { await server.stop(); }
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {openSync, closeSync, readSync, readdirSync, rmSync, writeSync} from 'node:fs';
 import type {Frames, Hertz} from '../../src/util/units.js';
+import {reclaimDeadServers, removeServerLeftovers} from './jack-shm-registry.js';
 
 export type JackServerOptions = {
 	/** @default 48000 */
@@ -27,13 +29,19 @@ export type JackServerOptions = {
 	 * @default true
 	 */
 	readonly realtime?: boolean;
-	/** How long to wait for the server to accept clients. @default 10000 */
-	readonly readyTimeoutMs?: number;
 	/**
-	 * Synchronous mode (`jackd -S`): a late client holds the cycle up instead of having its ports read
-	 * half-written at an xrun, which would tear a test signal. For sample-exact checks. @default false
+	 * Run jackd synchronously (`-S`): each cycle waits for every client to finish before the next. An
+	 * asynchronous jackd lets a client that is late at an xrun miss a period of another client's output,
+	 * which tears a test signal: only a test of what omega13 promises on such a server turns this off.
+	 * @default true
 	 */
 	readonly sync?: boolean;
+	/**
+	 * How long to wait for the server to accept clients, including for a registry slot while other
+	 * people's servers hold all 8. A deadline, not a measurement: generous, for a loaded machine.
+	 * @default 60000
+	 */
+	readonly readyTimeoutMs?: number;
 };
 
 export type JackServer = {
@@ -54,9 +62,9 @@ export type JackServer = {
 	/** Starts a new jackd with the same name and options (after `kill`/`stop`); resolves to this server. */
 	restart(): Promise<JackServer>;
 	/**
-	 * Stops jackd (SIGTERM, SIGKILL after 3 s) and removes what a killed one left in /dev/shm (its socket,
-	 * semaphores and slot in jackd's server registry; its memory segments go when the next jackd starts).
-	 * Idempotent.
+	 * Stops jackd (SIGTERM, waited for; SIGKILL only if it hangs for 10 s) and takes back whatever a killed
+	 * one left in /dev/shm (see jack-shm-registry.ts). Idempotent; after `kill('SIGKILL')` it is what
+	 * keeps the machine's 8 server slots free.
 	 */
 	stop(): Promise<void>;
 };
@@ -70,78 +78,32 @@ const installExitHook = (): void => {
 		return;
 	}
 	exitHookInstalled = true;
-	// A test that threw before its cleanup must not leave a server running for the next file.
+	// A test that threw before its cleanup must not leave a server running for the next file. SIGTERM,
+	// not SIGKILL: jackd shuts down cleanly on its own (freeing its registry slot) after this process is gone.
 	process.on('exit', () => {
 		for (const child of live) {
-			child.kill('SIGKILL');
+			child.kill('SIGTERM');
 		}
 	});
 };
 
-/** Removes the socket and semaphores a killed jackd of this name left (a clean exit removes its own). */
-const removeLeftovers = (name: string): void => {
-	const uid = process.getuid?.() ?? 0;
-	let entries: string[];
-	try {
-		entries = readdirSync('/dev/shm');
-	} catch {
-		return;
-	}
-	for (const entry of entries) {
-		if (entry.startsWith(`jack_${name}_`) || entry.startsWith(`jack_sem.${uid}_${name}_`)) {
-			rmSync(`/dev/shm/${entry}`, {force: true, recursive: true});
-		}
-	}
-};
-
-// jackd2's registry of running servers (/dev/shm/jack-shm-registry) has 8 slots. A server frees its slot
-// when it exits cleanly; one that was killed keeps it until a server *of the same name* starts, which
-// with our unique names never happens, so crash tests would fill it ("Too many servers already
-// active"). Layout (jackd2 1.9, shm.h): header {u32 magic 'JACK', u16 protocol, pad, i32 type,
-// u32 size, u32 hdr_len, u32 entry_len}, then 8 x {i32 pid; char name[257]} padded to 264 bytes.
-const registryPath = '/dev/shm/jack-shm-registry';
-const registryMagic = 0x4a_41_43_4b;
-const serverSlots = 8;
-const slotBytes = 264;
-const slotsOffset = 24;
-
-const isAlive = (pid: number): boolean => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return (error as NodeJS.ErrnoException).code === 'EPERM';
-	}
-};
-
-/** Frees the registry slots of servers whose process is gone (what jackd does only for its own name). */
-const reclaimDeadServerSlots = (): void => {
-	let fd: number;
-	try {
-		fd = openSync(registryPath, 'r+');
-	} catch {
-		return;
-	}
-	try {
-		const header = Buffer.alloc(slotsOffset + serverSlots * slotBytes);
-		if (readSync(fd, header, 0, header.length, 0) < header.length) {
-			return;
-		}
-		// Only a layout we know: anything else is left alone.
-		if (header.readUInt32LE(0) !== registryMagic || header.readUInt32LE(16) !== header.length) {
-			return;
-		}
-		for (let slot = 0; slot < serverSlots; slot++) {
-			const at = slotsOffset + slot * slotBytes;
-			const pid = header.readInt32LE(at);
-			if (pid > 0 && !isAlive(pid)) {
-				writeSync(fd, Buffer.alloc(slotBytes), 0, slotBytes, at);
-			}
-		}
-	} finally {
-		closeSync(fd);
-	}
-};
+/**
+ * Outlives this process if it is SIGKILLed (a runner timeout): once it is gone, ends jackd as `stop`
+ * would (SIGTERM, SIGKILL after 10 s, and then its leftover files). Never touches jackd while this
+ * process lives, so it cannot signal a pid that jackd no longer holds.
+ */
+const watchdogScript = `
+while kill -0 "$1" 2>/dev/null; do
+	kill -0 "$2" 2>/dev/null || exit 0
+	sleep 0.5
+done
+kill -TERM "$2" 2>/dev/null || exit 0
+i=0
+while [ $i -lt 20 ] && kill -0 "$2" 2>/dev/null; do sleep 0.5; i=$((i + 1)); done
+kill -0 "$2" 2>/dev/null || exit 0
+kill -KILL "$2"
+rm -rf /dev/shm/jack_"$3"_* /dev/shm/jack_sem."$4"_"$3"_*
+`;
 
 /** True once a client can join server `name` (jack_lsp connects as a real client would). */
 const accepts = async (name: string): Promise<boolean> =>
@@ -154,6 +116,9 @@ const accepts = async (name: string): Promise<boolean> =>
 			resolve(code === 0);
 		});
 	});
+
+/** What jackd says when the machine's 8 registry slots are all held by running servers. */
+const registryFull = /Too many servers already active/;
 
 const delay = async (ms: number): Promise<void> =>
 	new Promise(resolve => {
@@ -196,7 +161,26 @@ class RunningJackServer implements JackServer {
 	}
 
 	async start(): Promise<void> {
-		const {rate, period, capturePorts, playbackPorts, realtime, readyTimeoutMs, sync} = this.#options;
+		const deadline = Date.now() + this.#options.readyTimeoutMs;
+		for (;;) {
+			const outcome = await this.#launch(deadline);
+			if (outcome === 'ready') {
+				return;
+			}
+			// Other people's servers hold every registry slot: they come and go, so wait for one to free.
+			if (!registryFull.test(this.#output) || Date.now() > deadline) {
+				await this.stop();
+				throw new Error(`jackd -n ${this.name} ${outcome} before it accepted clients (waited up to ${this.#options.readyTimeoutMs} ms):\n${this.#output}`);
+			}
+			await this.stop();
+			this.#output = '';
+			await delay(1000);
+		}
+	}
+
+	/** Spawns jackd and waits until it accepts clients, exits, or the deadline passes. */
+	async #launch(deadline: number): Promise<'ready' | `exited (${string})` | 'timed out'> {
+		const {rate, period, capturePorts, playbackPorts, realtime, sync} = this.#options;
 		const args = [
 			...(realtime ? [] : ['-r']),
 			...(sync ? ['-S'] : []),
@@ -213,7 +197,7 @@ class RunningJackServer implements JackServer {
 			'-P',
 			String(playbackPorts),
 		];
-		reclaimDeadServerSlots();
+		reclaimDeadServers();
 		const child = spawn('jackd', args, {env: this.env, stdio: ['ignore', 'pipe', 'pipe']});
 		this.#child = child;
 		live.add(child);
@@ -233,29 +217,22 @@ class RunningJackServer implements JackServer {
 		child.stdout?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
 		child.stderr?.on('data', (chunk: Buffer) => (this.#output += chunk.toString()));
 		if (child.pid !== undefined) {
-			// Outlives a SIGKILLed test process: kills jackd once its parent (this process) is gone.
-			this.#watchdog = spawn(
-				'sh',
-				['-c', 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 0.5; done; kill -KILL "$2" 2>/dev/null', 'watchdog', String(process.pid), String(child.pid)],
-				{stdio: 'ignore', detached: true},
-			);
+			const uid = String(process.getuid?.() ?? 0);
+			this.#watchdog = spawn('sh', ['-c', watchdogScript, 'watchdog', String(process.pid), String(child.pid), this.name, uid], {stdio: 'ignore', detached: true});
 			this.#watchdog.unref();
 		}
-
-		const deadline = Date.now() + readyTimeoutMs;
 		for (;;) {
 			if (spawnError) {
 				throw new Error(`cannot start jackd (is jackd2 installed?): ${spawnError.message}`);
 			}
 			if (exitCode !== undefined) {
-				throw new Error(`jackd -n ${this.name} exited (${exitCode}) before it accepted clients:\n${this.#output}`);
+				return `exited (${exitCode})`;
 			}
 			if (await accepts(this.name)) {
-				return;
+				return 'ready';
 			}
 			if (Date.now() > deadline) {
-				await this.stop();
-				throw new Error(`jackd -n ${this.name} did not accept clients within ${readyTimeoutMs} ms:\n${this.#output}`);
+				return 'timed out';
 			}
 			await delay(50);
 		}
@@ -269,17 +246,19 @@ class RunningJackServer implements JackServer {
 	}
 
 	async stop(): Promise<void> {
+		// The watchdog first: once jackd has exited it must not signal that pid.
+		this.#watchdog?.kill('SIGKILL');
+		this.#watchdog = undefined;
 		const child = this.#child;
 		if (child && child.exitCode === null && child.signalCode === null) {
 			child.kill('SIGTERM');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+			// A loaded machine can take a while to shut a server down cleanly; only a hung one is killed.
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
 			await this.#exited;
 			clearTimeout(timer);
 		}
-		this.#watchdog?.kill('SIGKILL');
-		this.#watchdog = undefined;
-		removeLeftovers(this.name);
-		reclaimDeadServerSlots();
+		// Whatever a kill -9 (the test's or the timer's) left: files, registry slot, memory segments.
+		removeServerLeftovers(this.name);
 	}
 }
 
@@ -291,8 +270,8 @@ export const startJackServer = async (options: JackServerOptions = {}): Promise<
 		capturePorts: options.capturePorts ?? 2,
 		playbackPorts: options.playbackPorts ?? 2,
 		realtime: options.realtime ?? true,
-		readyTimeoutMs: options.readyTimeoutMs ?? 10_000,
-		sync: options.sync ?? false,
+		sync: options.sync ?? true,
+		readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
 	});
 	await server.start();
 	return server;

@@ -89,8 +89,11 @@ export class RecorderProcess {
 		return recorder;
 	}
 
-	/** Resolves with the first line (old or new) matching `pattern`; rejects on exit or timeout. */
-	async waitForLine(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+	/**
+	 * Resolves with the first line (old or new) matching `pattern`; rejects on exit, or at a deadline that
+	 * is generous for a loaded machine (it only stops a test that would hang).
+	 */
+	async waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const line = this.lines.find(candidate => pattern.test(candidate));
@@ -119,8 +122,8 @@ export class RecorderProcess {
 		return sendControl(controlSocketPath(path.join(this.runtimeDir, 'omega13'), this.jackName), {command});
 	}
 
-	/** Polls `status` until `ready(status)` holds. */
-	async waitForStatus(ready: (response: ControlResponse) => boolean, timeoutMs = 20_000): Promise<ControlResponse> {
+	/** Polls `status` until `ready(status)` holds (a generous deadline, as for `waitForLine`). */
+	async waitForStatus(ready: (response: ControlResponse) => boolean, timeoutMs = 60_000): Promise<ControlResponse> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			const response = await this.control('status');
@@ -134,15 +137,23 @@ export class RecorderProcess {
 		}
 	}
 
+	/**
+	 * Resolves once the open capture holds `seconds` of live audio after its pre-roll, by the engine's
+	 * frame count: a capture "of about a second" however slow the machine is.
+	 */
+	async recordedLive(seconds: number): Promise<ControlResponse> {
+		return this.waitForStatus(({status}) => status?.capture.kind === 'recording' && status.capture.frames - status.capture.prerollFrames >= seconds * status.source.sampleRate);
+	}
+
 	transcript(): string {
 		return `stdout:\n${this.lines.join('\n')}\nstderr:\n${this.stderr}`;
 	}
 
-	/** Stops the recorder the way a service manager would (SIGTERM), or kills it after 10 s. */
+	/** Stops the recorder the way a service manager would (SIGTERM), or kills it after 30 s. */
 	async dispose(): Promise<void> {
 		if (this.child.exitCode === null && this.child.signalCode === null) {
 			this.child.kill('SIGTERM');
-			const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+			const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
 			await this.exited;
 			clearTimeout(timer);
 		}

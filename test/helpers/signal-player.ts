@@ -14,6 +14,7 @@
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import type {Frames} from '../../src/util/units.js';
+import {waitUntil} from './wait-until.js';
 
 export type PlayerSignal = 'counter' | 'silence' | `wav:${string}`;
 
@@ -27,13 +28,15 @@ export type SignalPlayerOptions = {
 	readonly to?: readonly string[];
 	/** JACK client name. @default a unique `player-<pid>-<n>` */
 	readonly name?: string;
-	/** @default 10000 */
+	/** A deadline for a loaded machine, not a measurement. @default 60000 */
 	readonly readyTimeoutMs?: number;
 };
 
 /** The player's counters (its JackClient stats plus what it queued). */
 export type PlayerStats = {
 	readonly underrunFrames: Frames;
+	/** Frames of JACK cycles the player has run (its JackClient's count). */
+	readonly framesCaptured: Frames;
 	readonly xruns: number;
 	readonly framesQueued: Frames;
 	readonly shutdownReason?: string;
@@ -47,6 +50,11 @@ export type SignalPlayer = {
 	readonly pid: number;
 	/** The counters now. */
 	stats(): Promise<PlayerStats>;
+	/**
+	 * Resolves once the signal has played `seconds` more, in JACK's time: what a test means by "let it
+	 * play for a while", however slowly a loaded machine gets there.
+	 */
+	playFor(seconds: number): Promise<void>;
 	/** Stops playing, closes the client and waits for the process to end; resolves to the final counters. */
 	stop(): Promise<PlayerStats>;
 	/** Kills the process at once (for cleanups that cannot wait). Idempotent. */
@@ -127,28 +135,33 @@ export const startSignalPlayer = async (options: SignalPlayerOptions): Promise<S
 			});
 		});
 
-	let ready: {name: string; ports: string[]};
+	let ready: {name: string; ports: string[]; sampleRate: number};
 	try {
-		ready = JSON.parse((await nextLine('READY ', options.readyTimeoutMs ?? 10_000)).slice('READY '.length));
+		ready = JSON.parse((await nextLine('READY ', options.readyTimeoutMs ?? 60_000)).slice('READY '.length));
 	} catch (error) {
 		child.kill('SIGKILL');
 		throw error;
 	}
 
 	const parseStats = (line: string): PlayerStats => JSON.parse(line.slice('STATS '.length)) as PlayerStats;
+	const stats = async (): Promise<PlayerStats> => {
+		const line = nextLine('STATS ', 30_000);
+		child.stdin.write('stats\n');
+		return parseStats(await line);
+	};
 	let stopping: Promise<PlayerStats> | undefined;
 	return {
 		name: ready.name,
 		ports: ready.ports,
 		pid: child.pid!,
-		async stats() {
-			const line = nextLine('STATS ', 5000);
-			child.stdin.write('stats\n');
-			return parseStats(await line);
+		stats,
+		async playFor(seconds) {
+			const until = (await stats()).framesCaptured + seconds * ready.sampleRate;
+			await waitUntil(`${name} to play ${seconds} s`, async () => (await stats()).framesCaptured >= until, {timeoutMs: 60_000 + seconds * 1000, intervalMs: 50});
 		},
 		async stop() {
 			stopping ??= (async () => {
-				const line = nextLine('STATS ', 5000);
+				const line = nextLine('STATS ', 30_000);
 				child.stdin.end('stop\n');
 				const stats = parseStats(await line);
 				await exited;

@@ -38,8 +38,11 @@ export class TmuxTerminal {
 		await run('tmux', ['-L', this.#socket, 'resize-window', '-x', String(columns), '-y', String(rows)]);
 	}
 
-	/** Waits until the screen matches `pattern`; the error shows the last screen. */
-	async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+	/**
+	 * Waits until the screen matches `pattern`; the error shows the last screen. The deadline is generous
+	 * for a loaded machine: it only stops a test that would hang.
+	 */
+	async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		let last = '';
 		while (Date.now() < deadline) {

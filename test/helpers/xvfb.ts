@@ -15,7 +15,8 @@ export class Xvfb {
 		this.#exited = exited;
 	}
 
-	static async start(timeoutMs = 10_000): Promise<Xvfb> {
+	/** `timeoutMs` is a deadline for a loaded machine, not a measurement. */
+	static async start(timeoutMs = 60_000): Promise<Xvfb> {
 		const child = spawn('Xvfb', ['-displayfd', '3', '-nolisten', 'tcp', '-screen', '0', '640x480x24'], {
 			stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
 		});
