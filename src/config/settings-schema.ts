@@ -49,6 +49,19 @@ const row = <T>(spec: SettingSpec<T>): SettingSpec<T> => spec;
  * setting's flag (and `--no-` form for a boolean), its check, its default, its `--help` line and its
  * comment in the config file; adding a setting is adding a row.
  */
+/** A file that is not used unless named (null): absolute, or from the home directory (`~/`). */
+const optionalFile = (flag: string, arg: string, help: string, about: string): SettingSpec<string | null> => ({
+	flag,
+	value: text(arg),
+	path: 'file',
+	schema: z.union([z.null(), z.string().refine(value => path.isAbsolute(value) || value.startsWith('~/'))]),
+	expected: 'an absolute path or one starting with "~/", or null',
+	default: null,
+	help,
+	helpDefault: '',
+	about,
+});
+
 export const settingSpecs = {
 	bufferSeconds: row({
 		flag: 'buffer-seconds',
@@ -213,28 +226,18 @@ export const settingSpecs = {
 		helpDefault: 'whisper-1',
 		about: 'The model an OpenAI-compatible engineUrl is asked for; null for "whisper-1".',
 	}),
-	engineKeyFile: row<string | null>({
-		flag: 'engine-key-file',
-		value: text('FILE'),
-		path: 'file',
-		schema: z.union([z.null(), z.string().refine(value => path.isAbsolute(value) || value.startsWith('~/'))]),
-		expected: 'an absolute path or one starting with "~/", or null',
-		default: null,
-		help: 'A file (mode 0600) holding the key for an OpenAI-compatible --engine-url; OMEGA13_ENGINE_KEY or OPENAI_API_KEY win over it. The key itself is never a flag',
-		helpDefault: '',
-		about: 'A file (mode 0600) whose first line is the key for an OpenAI-compatible engineUrl; OMEGA13_ENGINE_KEY or OPENAI_API_KEY win over it. The key itself is never a setting or a flag (a flag would show in `ps`).',
-	}),
-	whisperBin: row<string | null>({
-		flag: 'whisper-bin',
-		value: text('PATH'),
-		path: 'file',
-		schema: z.union([z.null(), z.string().refine(value => path.isAbsolute(value) || value.startsWith('~/'))]),
-		expected: 'an absolute path or one starting with "~/", or null',
-		default: null,
-		help: 'Your own whisper.cpp whisper-cli, run once per capture instead of the bundled whisper.cpp',
-		helpDefault: '',
-		about: 'Your own whisper.cpp whisper-cli (built for your CPU or GPU), run once per capture instead of the bundled whisper.cpp; null for the bundled one.',
-	}),
+	engineKeyFile: optionalFile(
+		'engine-key-file',
+		'FILE',
+		'A file (mode 0600) holding the key for an OpenAI-compatible --engine-url; OMEGA13_ENGINE_KEY or OPENAI_API_KEY win over it. The key itself is never a flag',
+		'A file (mode 0600) whose first line is the key for an OpenAI-compatible engineUrl; OMEGA13_ENGINE_KEY or OPENAI_API_KEY win over it. The key itself is never a setting or a flag (a flag would show in `ps`).',
+	),
+	whisperBin: optionalFile(
+		'whisper-bin',
+		'PATH',
+		'Your own whisper.cpp whisper-cli, run once per capture instead of the bundled whisper.cpp',
+		'Your own whisper.cpp whisper-cli (built for your CPU or GPU), run once per capture instead of the bundled whisper.cpp; null for the bundled one.',
+	),
 	clipboard: row({
 		flag: 'clipboard',
 		schema: boolean,
