@@ -10,13 +10,12 @@ import {verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {RecorderProcess, runCli} from './helpers/recorder-process.js';
 import {startSignalPlayer} from './helpers/signal-player.js';
-import {testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+import {testModel, whisperTestEnv} from './helpers/whisper.js';
 
 const run = promisify(execFile);
 let server: JackServer;
 let root: string;
 before(async () => {
-	await testWhisper();
 	server = await startJackServer();
 	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-formats-'));
 });
@@ -28,7 +27,7 @@ after(async () => {
 const captureWith = async (name: string, args: string[], settled: RegExp) => {
 	const sessionsDir = path.join(root, name);
 	const recorder = await RecorderProcess.start({
-		env: whisperTestEnv({JACK_DEFAULT_SERVER: server.name, OMEGA13_WHISPER_BIN: ''}),
+		env: whisperTestEnv({JACK_DEFAULT_SERVER: server.name}),
 		jackName: name,
 		args: ['--sessions-dir', sessionsDir, '--buffer-seconds', '1', '--connect', 'none', ...args],
 	});
@@ -69,7 +68,7 @@ describe('captures kept as FLAC or Opus', () => {
 		assert.equal(manifest.captures[0].transcript.status, 'done');
 		const {stdout} = await run('opusinfo', [path.join(sessionDir, '001.opus')]);
 		assert.match(stdout, /Channels: 2/);
-		const retry = await runCli(['transcribe', sessionDir, '1', '--model', testModel], whisperTestEnv({OMEGA13_WHISPER_BIN: ''}));
+		const retry = await runCli(['transcribe', sessionDir, '1', '--model', testModel], whisperTestEnv({}));
 		assert.equal(retry.code, 0, retry.stderr);
 		assert.match(retry.stdout, /capture 001 transcribed/);
 	});

@@ -19,9 +19,7 @@ before(async () => {
 		JACK_DEFAULT_SERVER: `omega13-doctor-${process.pid}`,
 		XDG_DATA_HOME: path.join(root, 'data'),
 		XDG_CONFIG_HOME: path.join(root, 'config'),
-		OMEGA13_WHISPER_DIR: path.join(root, 'whisper-not-built'),
 	};
-	delete env['OMEGA13_WHISPER_BIN'];
 });
 after(async () => {
 	await rm(root, {recursive: true, force: true});
@@ -60,12 +58,13 @@ describe('runDoctor', () => {
 		assert.equal(line(off, 'Hotkey').ok, true);
 	});
 
-	it('checks the whisper build and the model file', async () => {
+	it('checks that whisper.cpp loads, the Silero VAD and the model file', async () => {
 		const lines = await runDoctor({settings: settingsWith({}), env});
-		const build = line(lines, 'whisper.cpp');
-		assert.equal(build.ok, false);
-		assert.equal(build.what, 'whisper.cpp: not built yet');
-		assert.match(build.fix ?? '', /^run `omega13 setup`/);
+		assert.deepEqual(line(lines, 'whisper.cpp'), {ok: true, what: 'whisper.cpp 1.9.3 (prebuilt, cpu): loads'});
+		assert.deepEqual(line(lines, 'Silero VAD'), {ok: false, what: 'Silero VAD: no model, so silence is transcribed too', fix: 'run `omega13 models download silero` (0.9 MB)'});
+		const own = await runDoctor({settings: settingsWith({whisperBin: path.join(root, 'no-whisper-cli')}), env});
+		assert.equal(line(own, 'whisper.cpp').ok, false);
+		assert.match(line(own, 'whisper.cpp').what, /no-whisper-cli is not an executable file$/);
 		assert.deepEqual(line(lines, 'Whisper model'), {ok: true, what: `Whisper model for-tests-ggml-tiny.en: ${testModel}`});
 
 		const missing = await runDoctor({settings: settingsWith({model: 'tiny.en'}), env: {...env, OMEGA13_MODELS_DIR: path.join(root, 'models')}});

@@ -84,6 +84,8 @@ describe('parseOptions', () => {
 	it('names unknown options, commands, arguments and missing values', () => {
 		assert.deepEqual(problems(['--bufer-seconds', '3']), ['unknown option --bufer-seconds (see --help for the options)']);
 		assert.deepEqual(problems(['--no-model']), ['unknown option --no-model (see --help for the options)']);
+		// The engine's key is never a flag (it would show in `ps`): only the file holding it is.
+		assert.deepEqual(problems(['--engine-key', 'sk-1']), ['unknown option --engine-key (see --help for the options)']);
 		assert.deepEqual(problems(['record']), [
 			'unknown command "record": the commands are toggle, start, stop, status, setup, transcribe, models, save-last, config, sessions, doctor, inputs, serve (see --help)',
 		]);

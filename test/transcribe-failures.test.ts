@@ -4,39 +4,46 @@ import {mkdtemp, readFile, rm, stat, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {Session} from '../src/session/session.js';
 import type {SessionManifest} from '../src/session/session-manifest.js';
 import {lazyEngine, type EngineConfig} from '../src/transcribe/engine-factory.js';
 import {transcribeSession} from '../src/transcribe/transcribe-session.js';
-import {TranscriptionQueue} from '../src/transcribe/transcription-queue.js';
-import {jfkWav, makeSession, testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+import type {QueueEvent} from '../src/transcribe/transcription-queue.js';
+import {jfkWav, makeSession, testModel, transcribeWithQueue, whisperTestEnv} from './helpers/whisper.js';
 
-/** Kills a whisper process (SIGKILL) once it reports that it is working on the audio. */
-const killWhenProcessing = (killed: ChildProcess[]) => (child: ChildProcess) => {
-	if (killed.length > 0) {
-		return;
+/** Kills the transcription process (kill -9) one second into the first job's transcription. */
+const killDuringFirstJob = (killed: number[]) => (event: QueueEvent, child: () => number | undefined): void => {
+	if (killed.length === 0 && event.type === 'state' && event.state.status === 'running') {
+		killed.push(-1);
+		setTimeout(() => {
+			const pid = child();
+			assert.ok(pid !== undefined, 'the transcription process runs');
+			killed[0] = pid;
+			process.kill(pid, 'SIGKILL');
+		}, 1000);
 	}
-	child.stderr?.on('data', (chunk: Buffer | string) => {
-		if (killed.length === 0 && String(chunk).includes("processing '")) {
-			killed.push(child);
-			child.kill('SIGKILL');
-		}
-	});
 };
 
 const manifestOf = async (dir: string): Promise<SessionManifest> =>
 	JSON.parse(await readFile(path.join(dir, 'session.json'), 'utf8')) as SessionManifest;
 
 /** Runs captures through a fresh queue and returns their final states. */
-const transcribe = async (dir: string, indices: number[], config: EngineConfig, timeoutSeconds?: number) => {
-	const session = await Session.open(dir);
-	const queue = new TranscriptionQueue({engine: lazyEngine({env: whisperTestEnv(), build: 'never', ...config}), ...(timeoutSeconds === undefined ? {} : {timeoutSeconds})});
-	try {
-		return await Promise.all(indices.map((index) => queue.enqueue(session, index)));
-	} finally {
-		await queue.dispose();
-		await session.dispose();
-	}
+const transcribe = async (
+	dir: string,
+	indices: number[],
+	config: EngineConfig,
+	timeoutSeconds?: number,
+	onEvent?: (event: QueueEvent, child: () => number | undefined) => void,
+) => {
+	const engine = lazyEngine({env: whisperTestEnv(), ...config});
+	return transcribeWithQueue(
+		dir,
+		{
+			engine,
+			...(timeoutSeconds === undefined ? {} : {timeoutSeconds}),
+			...(onEvent === undefined ? {} : {onEvent: (event) => onEvent(event, () => engine.child.pid)}),
+		},
+		indices,
+	);
 };
 
 describe('transcription failures keep the audio, say why, and retry succeeds', () => {
@@ -44,7 +51,6 @@ describe('transcription failures keep the audio, say why, and retry succeeds', (
 	let audioSize: number;
 	before(async () => {
 		root = await mkdtemp(path.join(os.tmpdir(), 'omega13-transcribe-fail-'));
-		await testWhisper();
 	});
 	after(() => rm(root, {recursive: true, force: true}));
 
@@ -61,7 +67,7 @@ describe('transcription failures keep the audio, say why, and retry succeeds', (
 	test('a missing model fails the capture with what to do; retry with a model succeeds', async () => {
 		const dir = await freshSession('missing');
 		const missing = path.join(root, 'nowhere', 'ggml-base.en.bin');
-		const [state] = await transcribe(dir, [1], {mode: 'process', model: missing});
+		const [state] = await transcribe(dir, [1], {model: missing});
 		assert.equal(state!.status, 'failed');
 		assert.equal(state!.reason, `model not found at ${missing}: run \`omega13 models download base.en\` or pass --model PATH`);
 		const saved = (await manifestOf(dir)).captures[0]!.transcript!;
@@ -70,7 +76,7 @@ describe('transcription failures keep the audio, say why, and retry succeeds', (
 		assert.match(await readFile(path.join(dir, 'transcript.md'), 'utf8'), /_transcription failed: model not found at /);
 		await assertAudioKept(dir);
 
-		const retry = await transcribeSession(dir, {capture: 1, mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'});
+		const retry = await transcribeSession(dir, {capture: 1, model: testModel, env: whisperTestEnv()});
 		assert.deepEqual(retry.captures.map((capture) => capture.state.status), ['done']);
 		assert.equal((await manifestOf(dir)).captures[0]!.transcript!.status, 'done');
 	});
@@ -79,87 +85,56 @@ describe('transcription failures keep the audio, say why, and retry succeeds', (
 		const dir = await freshSession('corrupt');
 		const garbage = path.join(root, 'garbage.bin');
 		await writeFile(garbage, Buffer.from('this is not a whisper model at all, just some bytes'.repeat(100)));
-		const [first] = await transcribe(dir, [1], {mode: 'process', model: garbage});
+		const [first] = await transcribe(dir, [1], {model: garbage});
 		assert.equal(first!.status, 'failed');
 		assert.match(first!.reason!, /garbage\.bin is not a ggml whisper model \(it does not start with the ggml magic; 5100 bytes\)/);
 
 		const broken = path.join(root, 'ggml-broken.bin');
 		await writeFile(broken, Buffer.concat([Buffer.from('lmgg', 'latin1'), Buffer.alloc(4096)]));
-		const [second] = await transcribe(dir, [1], {mode: 'process', model: broken});
+		const [second] = await transcribe(dir, [1], {model: broken});
 		assert.equal(second!.status, 'failed');
-		assert.match(second!.reason!, /^whisper\.cpp could not load the model .*ggml-broken\.bin \(unknown tensor '' in model file\): it is damaged or not a whisper model; download it again/);
+		assert.match(second!.reason!, /^whisper\.cpp could not load the model .*ggml-broken\.bin \(.*\): it is damaged or not a whisper model; download it again \(`omega13 models download broken`\) or pass --model$/);
 		await assertAudioKept(dir);
-
-		const retry = await transcribeSession(dir, {mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'});
-		assert.deepEqual(retry.captures.map((capture) => [capture.index, capture.state.status]), [[1, 'done']]);
 	});
 
-	test('whisper killed mid-run: the capture fails with the signal and the queue goes on to the next one', async () => {
+	test('the transcription process killed (kill -9) mid-job: the capture fails saying so, the next capture gets a new process', async () => {
 		const dir = await freshSession('killed', 2);
-		const killed: ChildProcess[] = [];
-		const states = await transcribe(dir, [1, 2], {mode: 'process', model: testModel, onSpawn: killWhenProcessing(killed)});
+		const killed: number[] = [];
+		const spawned: ChildProcess[] = [];
+		const states = await transcribe(dir, [1, 2], {model: testModel, onSpawn: (child) => spawned.push(child)}, undefined, killDuringFirstJob(killed));
 		assert.equal(killed.length, 1);
 		assert.equal(states[0]!.status, 'failed');
-		assert.match(states[0]!.reason!, /^whisper exited with signal SIGKILL.*; the audio is kept, retry with `omega13 transcribe`$/);
-		assert.equal(states[1]!.status, 'done');
-		await assertAudioKept(dir);
-
-		const retry = await transcribeSession(dir, {mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'});
-		assert.deepEqual(retry.captures.map((capture) => [capture.index, capture.state.status]), [[1, 'done']]);
-	});
-
-	test('the kept-loaded server killed mid-run: the capture fails, the next capture gets a new server', async () => {
-		const dir = await freshSession('server-killed', 2);
-		const killed: ChildProcess[] = [];
-		const spawned: ChildProcess[] = [];
-		const states = await transcribe(dir, [1, 2], {
-			mode: 'server',
-			model: testModel,
-			onSpawn: (child) => {
-				spawned.push(child);
-				killWhenProcessing(killed)(child);
-			},
-		});
-		assert.equal(states[0]!.status, 'failed');
-		assert.match(states[0]!.reason!, /^the whisper\.cpp server exited with signal SIGKILL while transcribing/);
+		assert.match(
+			states[0]!.reason!,
+			/^the transcription process \(whisper\.cpp\) was killed \(SIGKILL: killed by hand, or by the kernel for want of memory\) while transcribing; the audio is kept, retry with `omega13 transcribe`$/,
+		);
 		assert.equal(states[1]!.status, 'done', states[1]!.reason);
-		assert.match(states[1]!.engine!, /\(server\)$/);
-		assert.equal(spawned.length, 2);
-		// dispose() stopped the second server.
+		assert.equal(spawned.length, 2, 'a new process for the next capture');
+		assert.equal(spawned[0]!.pid, killed[0]);
+		// dispose() stopped the second one.
 		assert.ok(spawned.every((child) => child.exitCode !== null || child.signalCode !== null));
 		await assertAudioKept(dir);
 	});
 
-	test('a time-out kills whisper and fails the capture saying how long it waited', async () => {
+	test('a time-out kills the transcription process and fails the capture saying how long it waited', async () => {
 		const dir = await freshSession('timeout');
 		const spawned: ChildProcess[] = [];
-		const [state] = await transcribe(dir, [1], {mode: 'process', model: testModel, onSpawn: (child) => spawned.push(child)}, 0.2);
+		const [state] = await transcribe(dir, [1], {model: testModel, onSpawn: (child) => spawned.push(child)}, 0.5);
 		assert.equal(state!.status, 'failed');
-		assert.equal(state!.reason, 'timed out after 0.2 s; the audio is kept, retry with `omega13 transcribe`');
+		assert.equal(state!.reason, 'timed out after 0.5 s; the audio is kept, retry with `omega13 transcribe`');
 		assert.equal(spawned.length, 1);
 		assert.equal(spawned[0]!.signalCode, 'SIGKILL');
 		await assertAudioKept(dir);
 	});
 
-	test('whisper.cpp not built (and build disabled) tells the person to run omega13 setup', async () => {
-		const dir = await freshSession('unbuilt');
-		const empty = await mkdtemp(path.join(root, 'no-build-'));
-		const session = await Session.open(dir);
-		const queue = new TranscriptionQueue({
-			engine: lazyEngine({mode: 'process', model: testModel, env: whisperTestEnv({OMEGA13_WHISPER_DIR: empty}), build: 'never'}),
-		});
-		try {
-			const state = await queue.enqueue(session, 1);
-			assert.equal(state.status, 'failed');
-			assert.equal(state.reason, 'whisper.cpp is not built: run `omega13 setup`');
-		} finally {
-			await queue.dispose();
-			await session.dispose();
-		}
-
-		const [state] = await transcribe(dir, [1], {mode: 'process', model: testModel, env: whisperTestEnv({OMEGA13_WHISPER_BIN: path.join(root, 'no-such-whisper')})});
+	test('--whisper-bin that is not a program fails the capture with what to do', async () => {
+		const dir = await freshSession('no-bin');
+		const [state] = await transcribe(dir, [1], {model: testModel, whisperBin: path.join(root, 'no-such-whisper-cli')});
 		assert.equal(state!.status, 'failed');
-		assert.match(state!.reason!, /^OMEGA13_WHISPER_BIN is .*no-such-whisper, which is not an executable file/);
+		assert.equal(
+			state!.reason,
+			`cannot run whisper.cpp at ${path.join(root, 'no-such-whisper-cli')} (ENOENT): point --whisper-bin at whisper.cpp's whisper-cli, or leave it out to use the bundled whisper.cpp`,
+		);
 		await assertAudioKept(dir);
 	});
 

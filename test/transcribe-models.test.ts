@@ -7,11 +7,12 @@ import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, test} from 'node:test';
-import {freeLoopbackPort} from '../src/transcribe/free-port.js';
+import {freeLoopbackPort} from './helpers/free-port.js';
 import {findKnownModel} from '../src/transcribe/model-catalog.js';
+import {runCli} from './helpers/recorder-process.js';
 import {downloadModel, formatDownloadProgress, type DownloadProgress} from '../src/transcribe/model-download.js';
 import {checkModelFile, listInstalledModels, modelsDir, resolveModel} from '../src/transcribe/model-resolve.js';
-import {testModel} from './helpers/whisper.js';
+import {sileroModel, testModel} from './helpers/whisper.js';
 
 test('a model name resolves to ggml-NAME.bin in the XDG data directory; a path is used as it is', () => {
 	const env = {XDG_DATA_HOME: '/home/u/.data'};
@@ -32,6 +33,12 @@ test('the known-model table has the sizes and SHA-256 digests of the usual model
 		assert.ok(model.bytes > 70e6);
 	}
 	assert.equal(findKnownModel('tiny.en')!.bytes, 77_704_715);
+	for (const name of ['large-v3-turbo', 'large-v3-turbo-q8_0', 'large-v3-turbo-q5_0']) {
+		assert.match(findKnownModel(name)?.sha256 ?? '', /^[\da-f]{64}$/, name);
+	}
+	// `silero` is whisper.cpp's Silero VAD file, fetched from its own repository.
+	assert.equal(findKnownModel('silero')?.name, 'silero-v6.2.0');
+	assert.equal(findKnownModel('silero')?.baseUrl, 'https://huggingface.co/ggml-org/whisper-vad/resolve/main');
 });
 
 type Mode = 'ok' | 'garbage' | 'cut' | 'missing';
@@ -47,8 +54,13 @@ describe('omega13 models download, against a local HTTP server', () => {
 	before(async () => {
 		root = await mkdtemp(path.join(os.tmpdir(), 'omega13-models-'));
 		body = await readFile(testModel);
+		const silero = await readFile(sileroModel);
 		server = http.createServer((request, response) => {
 			requests.push({url: request.url!, range: request.headers.range});
+			if (request.url === '/files/ggml-silero-v6.2.0.bin') {
+				response.writeHead(200, {'content-length': String(silero.length)}).end(silero);
+				return;
+			}
 			if (mode === 'missing' || request.url !== '/files/ggml-for-tests-tiny.en.bin') {
 				response.writeHead(404).end('not here');
 				return;
@@ -120,6 +132,14 @@ describe('omega13 models download, against a local HTTP server', () => {
 		const again = await downloadModel('for-tests-tiny.en', {baseUrl, dir});
 		assert.equal(again.alreadyPresent, true);
 		assert.equal(requests.length, before, 'a good copy is not fetched again');
+	});
+
+	test('`omega13 models download silero` stores the Silero VAD under whisper.cpp\'s file name, its checksum the catalog\'s', async () => {
+		const dir = path.join(root, 'silero');
+		const result = await runCli(['models', 'download', 'silero'], {...process.env, OMEGA13_MODELS_URL: baseUrl, OMEGA13_MODELS_DIR: dir});
+		assert.equal(result.code, 0, result.stderr);
+		assert.match(result.stdout, /silero-v6\.2\.0 installed \(sha256 2aa269b785eeb53a82983a20501ddf7c1d9c48e33ab63a41391ac6c9f7fb6987\)/);
+		assert.deepEqual(await readdir(dir), ['ggml-silero-v6.2.0.bin']);
 	});
 
 	test('a download that does not match its checksum is deleted and nothing is left under the model name', async () => {

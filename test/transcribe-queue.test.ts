@@ -12,7 +12,7 @@ import {lazyEngine} from '../src/transcribe/engine-factory.js';
 import {dropHallucinations, segmentsText} from '../src/transcribe/hallucination-filter.js';
 import {renderSessionTranscript} from '../src/session/session-transcript.js';
 import {TranscriptionQueue, type QueueEvent} from '../src/transcribe/transcription-queue.js';
-import {jfkWav, makeSession, testModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+import {jfkWav, makeSession, testModel, whisperTestEnv} from './helpers/whisper.js';
 
 const run = promisify(execFile);
 
@@ -20,7 +20,6 @@ describe('transcription queue with whisper.cpp', () => {
 	let root: string;
 	before(async () => {
 		root = await mkdtemp(path.join(os.tmpdir(), 'omega13-transcribe-queue-'));
-		await testWhisper();
 	});
 	after(() => rm(root, {recursive: true, force: true}));
 
@@ -29,7 +28,7 @@ describe('transcription queue with whisper.cpp', () => {
 		const session = await Session.open(dir);
 		const events: QueueEvent[] = [];
 		const queue = new TranscriptionQueue({
-			engine: lazyEngine({mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'}),
+			engine: lazyEngine({model: testModel, env: whisperTestEnv()}),
 			onEvent: (event) => events.push(event),
 		});
 		try {
@@ -50,7 +49,8 @@ describe('transcription queue with whisper.cpp', () => {
 			assert.equal(transcript.status, 'done');
 			assert.equal(transcript.model, 'for-tests-ggml-tiny.en');
 			assert.equal(transcript.language, 'en');
-			assert.match(transcript.engine!, /^whisper\.cpp 1\.5\.0 \(process\)$/);
+			assert.equal(transcript.engine, 'whisper.cpp 1.9.3 (kept loaded)');
+			assert.equal(transcript.vad, 'off', 'no Silero model in the models directory: VAD is off');
 			assert.ok(Math.abs(transcript.audioSeconds! - 11) < 0.01, `audioSeconds ${transcript.audioSeconds}`);
 			// In seconds, and no longer than the test waited for it (however long a loaded machine took).
 			assert.ok(transcript.elapsedSeconds! > 0 && transcript.elapsedSeconds! <= waitedSeconds + 0.01, `${transcript.elapsedSeconds} s of ${waitedSeconds} s`);
@@ -79,7 +79,7 @@ describe('transcription queue with whisper.cpp', () => {
 		}
 	});
 
-	test('captures are transcribed one at a time, in the order they were queued', async () => {
+	test('with Silero: captures go one at a time in queue order, silent ones end `no speech` and Whisper never runs for them', async () => {
 		const silence = path.join(root, 'silence.wav');
 		await run('sox', ['-n', '-r', '44100', '-c', '1', silence, 'trim', '0', '2']);
 		const dir = await makeSession(path.join(root, 'b'), [silence, jfkWav, silence], {rate: 44_100, channels: 1});
@@ -87,24 +87,36 @@ describe('transcription queue with whisper.cpp', () => {
 		const order: string[] = [];
 		let running = 0;
 		let mostAtOnce = 0;
+		const engine = lazyEngine({model: testModel, env: whisperTestEnv({}, {silero: true})});
 		const queue = new TranscriptionQueue({
-			engine: lazyEngine({mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'}),
+			engine,
 			onEvent: (event) => {
 				if (event.type === 'state') {
 					order.push(`${event.index}:${event.state.status}`);
-					running += event.state.status === 'running' ? 1 : event.state.status === 'done' || event.state.status === 'failed' ? -1 : 0;
+					running += event.state.status === 'running' ? 1 : event.state.status === 'queued' ? 0 : -1;
 					mostAtOnce = Math.max(mostAtOnce, running);
 				}
 			},
 		});
 		try {
 			const states = await Promise.all([3, 1, 2].map((index) => queue.enqueue(session, index)));
-			assert.deepEqual(states.map((state) => state.status), ['done', 'done', 'done']);
+			assert.deepEqual(states.map((state) => state.status), ['no speech', 'no speech', 'done']);
 			assert.equal(mostAtOnce, 1);
 			assert.deepEqual(
 				order.filter((entry) => !entry.endsWith(':queued')),
-				['3:running', '3:done', '1:running', '1:done', '2:running', '2:done'],
+				['3:running', '3:no speech', '1:running', '1:no speech', '2:running', '2:done'],
 			);
+			// The engine's counters: three captures screened by VAD, one Whisper run (the speech).
+			assert.equal(engine.child.counters.detections, 3);
+			assert.equal(engine.child.counters.transcriptions, 1);
+			assert.ok(states.every((state) => state.vad === 'silero-v6.2.0'));
+			const silent = JSON.parse(await readFile(path.join(dir, '001.json'), 'utf8')) as Record<string, unknown>;
+			assert.deepEqual(silent['speech'], []);
+			assert.equal(await readFile(path.join(dir, '001.txt'), 'utf8'), '');
+			// Only the speech was transcribed: the golden segments of jfk.wav, resampled from 44.1 kHz.
+			const speech = (JSON.parse(await readFile(path.join(dir, '002.json'), 'utf8')) as {speech: Array<{start: number; end: number}>}).speech;
+			assert.equal(speech.length, 4);
+			assert.ok(Math.abs(speech[0]!.start - 0.32) < 0.05 && Math.abs(speech[3]!.end - 10.62) < 0.05, JSON.stringify(speech));
 			// A second enqueue of a capture already waiting gives the same pending result.
 			const first = queue.enqueue(session, 1);
 			assert.equal(queue.enqueue(session, 1), first);
@@ -114,6 +126,7 @@ describe('transcription queue with whisper.cpp', () => {
 			const markdown = await readFile(path.join(dir, 'transcript.md'), 'utf8');
 			const headings = [...markdown.matchAll(/^## (\d{3})/gm)].map((match) => match[1]);
 			assert.deepEqual(headings, ['001', '002', '003']);
+			assert.match(markdown, /## 001 [^\n]*\n\n_\(no speech\)_/);
 		} finally {
 			await queue.dispose();
 			await session.dispose();
@@ -123,7 +136,7 @@ describe('transcription queue with whisper.cpp', () => {
 	test('enqueue refuses an unknown capture and one that is still recording, with exact messages', async () => {
 		const dir = await makeSession(path.join(root, 'c'), [jfkWav]);
 		const session = await Session.open(dir);
-		const queue = new TranscriptionQueue({engine: lazyEngine({mode: 'process', model: testModel, env: whisperTestEnv(), build: 'never'})});
+		const queue = new TranscriptionQueue({engine: lazyEngine({model: testModel, env: whisperTestEnv()})});
 		try {
 			assert.throws(() => queue.enqueue(session, 9), {message: `TranscriptionQueue.enqueue: no capture 9 in ${dir}`});
 			await session.updateCapture(1, {state: 'recording'});

@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
 import {transcribeSession} from '../src/transcribe/transcribe-session.js';
-import {jfkWav, makeSession, realModel, testWhisper, whisperTestEnv} from './helpers/whisper.js';
+import {jfkWav, makeSession, realModel, whisperTestEnv} from './helpers/whisper.js';
 
 const normalize = (text: string): string => text.toLowerCase().replace(/[^a-z ]+/g, ' ').replace(/\s+/g, ' ');
 
-for (const mode of ['process', 'server'] as const) {
-	test(`a real model recognises jfk.wav through the whole pipeline (${mode})`, async (t) => {
+for (const vad of [false, true]) {
+	test(`a real model recognises jfk.wav through the whole pipeline (Silero VAD ${vad ? 'on' : 'off'})`, async (t) => {
 		const model = realModel();
 		if (model === undefined) {
 			const why = 'OMEGA13_WHISPER_MODEL is not set: point it at a real ggml model (e.g. ggml-tiny.en.bin) to check recognition';
@@ -17,11 +17,10 @@ for (const mode of ['process', 'server'] as const) {
 			t.skip(why);
 			return;
 		}
-		await testWhisper();
 		const root = await mkdtemp(path.join(os.tmpdir(), 'omega13-real-model-'));
 		t.after(() => rm(root, {recursive: true, force: true}));
 		const dir = await makeSession(root, [jfkWav]);
-		const result = await transcribeSession(dir, {mode, model, env: whisperTestEnv(), build: 'never'});
+		const result = await transcribeSession(dir, {model, env: whisperTestEnv({}, {silero: vad})});
 		const state = result.captures[0]!.state;
 		assert.equal(state.status, 'done', state.reason);
 		assert.match(normalize(state.text!), /ask not what your country can do for you/);

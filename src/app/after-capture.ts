@@ -2,7 +2,7 @@ import type {Settings} from '../config/settings-schema.js';
 import type {Session} from '../session/session.js';
 import {CaptureEncoder} from './capture-encoder.js';
 import type {ExitPath} from './exit-path.js';
-import {CaptureTranscriber} from './transcription.js';
+import {CaptureTranscriber, type EngineChoice} from './transcription.js';
 
 /**
  * What happens to a capture once its file is final, in the background: whisper transcribes the WAV (and
@@ -18,7 +18,7 @@ export type AfterCapture = {
 
 /** Makes the chain the settings ask for, each part registered with the exit path. */
 export const startAfterCapture = (
-	settings: Pick<Settings, 'format' | 'transcription' | 'model' | 'engineUrl' | 'clipboard'>,
+	settings: EngineChoice & Pick<Settings, 'format' | 'transcription' | 'clipboard'>,
 	say: (line: string) => void,
 	exitPath: ExitPath,
 ): AfterCapture => {

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {constants} from 'node:fs';
+import {constants, existsSync} from 'node:fs';
 import {access, lstat, statfs} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,9 @@ import type {EncodeFormat} from '../session/file-formats.js';
 import {bytesPerSample} from '../wav/sample-format.js';
 import {checkModelFile, isModelName, resolveModel} from '../transcribe/model-resolve.js';
 import {TranscriptionError} from '../transcribe/transcription-error.js';
-import {findWhisperBinaries} from '../transcribe/whisper-build.js';
+import {sileroModelName} from '../transcribe/model-catalog.js';
+import {runSetup} from '../transcribe/run-setup.js';
+import {isExecutable} from '../util/tied-to-us.js';
 
 /** One check: fine, or what is wrong and what to do about it. */
 export type DoctorLine = {
@@ -25,7 +27,7 @@ export type DoctorLine = {
 export type DoctorOptions = {
 	/** The effective settings (`resolveSettings`). @default the defaults */
 	readonly settings?: Settings;
-	/** The environment: JACK_DEFAULT_SERVER, DISPLAY, PATH, OMEGA13_WHISPER_BIN, XDG dirs. @default process.env */
+	/** The environment: JACK_DEFAULT_SERVER, DISPLAY, PATH, OMEGA13_MODELS_DIR, XDG dirs. @default process.env */
 	readonly env?: NodeJS.ProcessEnv;
 	/** How long the JACK and X display probes may take each. @default 3000 */
 	readonly timeoutMs?: number;
@@ -193,20 +195,26 @@ const checkTranscription = async (settings: Settings, env: NodeJS.ProcessEnv): P
 		return [{ok: true, what: `Transcription: by the whisper server at ${settings.engineUrl} (not contacted by the doctor)`}];
 	}
 	const lines: DoctorLine[] = [];
-	try {
-		const binaries = await findWhisperBinaries(env);
+	if (settings.whisperBin === null) {
+		try {
+			const setup = await runSetup({env});
+			lines.push({ok: true, what: `${setup.engine}: loads`});
+		} catch (error) {
+			lines.push({ok: false, what: `whisper.cpp: ${(error as Error).message}`, fix: 'run `npm ci` in omega13 again, or set "whisperBin" to your own whisper-cli'});
+		}
+	} else {
 		lines.push(
-			binaries === undefined
-				? {
-						ok: false,
-						what: 'whisper.cpp: not built yet',
-						fix: 'run `omega13 setup` (builds it once, about 2 minutes on 2 cores; needs make and a C++ compiler: apt-get install build-essential)',
-					}
-				: {ok: true, what: `whisper.cpp: ${binaries.engine} at ${binaries.main}`},
+			isExecutable(settings.whisperBin)
+				? {ok: true, what: `whisper.cpp: your whisper-cli at ${settings.whisperBin}`}
+				: {ok: false, what: `whisper.cpp: ${settings.whisperBin} is not an executable file`, fix: 'set "whisperBin" to whisper.cpp\'s whisper-cli, or to null for the bundled whisper.cpp'},
 		);
-	} catch (error) {
-		lines.push({ok: false, what: `whisper.cpp: ${(error as Error).message}`, fix: 'fix OMEGA13_WHISPER_BIN, or unset it and run `omega13 setup`'});
 	}
+	const silero = resolveModel(sileroModelName, env);
+	lines.push(
+		existsSync(silero.path)
+			? {ok: true, what: `Silero VAD: ${silero.path}`}
+			: {ok: false, what: 'Silero VAD: no model, so silence is transcribed too', fix: 'run `omega13 models download silero` (0.9 MB)'},
+	);
 	let model;
 	try {
 		model = resolveModel(settings.model, env);

@@ -1,16 +1,28 @@
 import type {Settings} from '../config/settings-schema.js';
 import {captureNumber, type Session} from '../session/session.js';
+import {transcriptFinished} from '../session/transcript-state.js';
 import type {EngineConfig} from '../transcribe/engine-factory.js';
 import {lazyEngine} from '../transcribe/engine-factory.js';
 import {remoteEngineFromUrl} from '../transcribe/remote-engine.js';
 import {TranscriptionQueue, type QueueEvent} from '../transcribe/transcription-queue.js';
+import type {SpeechDetector} from '../transcribe/speech-detector.js';
+import {vadOffHint} from '../transcribe/vad-gate.js';
 
+/** The options that choose the transcription engine. */
+export type EngineChoice = Pick<Settings, 'model' | 'engineUrl' | 'engineModel' | 'whisperBin' | 'engineKeyFile'>;
 
-/** The whisper engine the settings ask for: whisper.cpp here (model kept loaded), or a server by URL. */
-export const engineConfig = (settings: Pick<Settings, 'model' | 'engineUrl'>, onLine?: (line: string) => void): EngineConfig => ({
-	...(settings.engineUrl === null ? {model: settings.model} : {mode: 'remote', remote: remoteEngineFromUrl(settings.engineUrl)}),
-	...(onLine === undefined ? {} : {onBuildProgress: progress => onLine(`whisper.cpp: ${progress.message}`)}),
-});
+/**
+ * The whisper engine the settings ask for: the bundled whisper.cpp (model kept loaded in its own
+ * process), the user's whisper-cli, or a server by URL (with its model name and key file).
+ */
+export const engineConfig = (settings: EngineChoice): EngineConfig => {
+	const keyFile = settings.engineKeyFile === null ? {} : {keyFile: settings.engineKeyFile};
+	if (settings.engineUrl !== null) {
+		const remote = remoteEngineFromUrl(settings.engineUrl);
+		return {remote: remote.kind === 'openai' && settings.engineModel !== null ? {...remote, model: settings.engineModel} : remote, ...keyFile};
+	}
+	return {model: settings.model, ...(settings.whisperBin === null ? {} : {whisperBin: settings.whisperBin})};
+};
 
 /** One line per transcription event worth telling (headless prints it; the TUI shows the latest). */
 export const transcriptionLine = (event: QueueEvent): string | undefined => {
@@ -22,10 +34,13 @@ export const transcriptionLine = (event: QueueEvent): string | undefined => {
 				const text = state.text?.trim() ? `: ${state.text.trim().slice(0, 120)}` : ' (no speech found)';
 				return `${capture} transcribed in ${state.elapsedSeconds?.toFixed(1) ?? '?'} s${text}`;
 			}
+			if (state.status === 'no speech') {
+				return `${capture}: no speech (Silero VAD), Whisper not run`;
+			}
 			if (state.status === 'failed') {
 				return `${capture} transcription failed: ${state.reason ?? 'unknown reason'} (press t in the TUI, or run \`omega13 transcribe last ${event.index}\`, to retry)`;
 			}
-			return state.status === 'running' ? `${capture} transcribing with ${state.model ?? 'whisper'}...` : undefined;
+			return state.status === 'running' ? `${capture} transcribing with ${state.model ?? 'whisper'}${state.vad === 'off' ? ` (${vadOffHint})` : ''}...` : undefined;
 		}
 		case 'clipboard': {
 			return event.result.ok ? `${capture} transcript copied to the clipboard` : `${capture}: ${event.result.reason}`;
@@ -44,16 +59,20 @@ export class CaptureTranscriber {
 	readonly #queue: TranscriptionQueue;
 	readonly #say: (line: string) => void;
 	readonly #sessions = new Map<string, Session>();
+	/** Silero VAD in the transcription process, for live audio (hands-free capture). */
+	readonly speechDetector: SpeechDetector;
 
 	/** `onSettled` is told when a capture's transcript is done or failed (the WAV is free to go). */
 	constructor(
-		settings: Pick<Settings, 'model' | 'engineUrl' | 'clipboard'>,
+		settings: EngineChoice & Pick<Settings, 'clipboard'>,
 		say: (line: string) => void,
 		onSettled?: (session: Session, index: number) => void,
 	) {
 		this.#say = say;
+		const engine = lazyEngine(engineConfig(settings));
+		this.speechDetector = engine.child;
 		this.#queue = new TranscriptionQueue({
-			engine: lazyEngine(engineConfig(settings, say)),
+			engine,
 			copyToClipboard: settings.clipboard,
 			onEvent: event => {
 				const line = transcriptionLine(event);
@@ -61,7 +80,7 @@ export class CaptureTranscriber {
 					say(line);
 				}
 				const session = this.#sessions.get(event.sessionDir);
-				if (event.type === 'state' && session && (event.state.status === 'done' || event.state.status === 'failed')) {
+				if (event.type === 'state' && session && (transcriptFinished(event.state) || event.state.status === 'failed')) {
 					onSettled?.(session, event.index);
 				}
 			},

@@ -23,12 +23,13 @@ const usage = `
                                    copy a session's audio and transcripts to DIR
     $ omega13 serve token          print the HTTP API's bearer token (made on first use, mode 0600)
     $ omega13 doctor               check JACK, ports, X display, whisper, model, disk, permissions
-    $ omega13 setup                build whisper.cpp for transcription (else done at the first use)
+    $ omega13 setup                check that the bundled whisper.cpp loads (nothing is compiled)
     $ omega13 transcribe SESSION [CAPTURE]
                                    transcribe a session's captures again (SESSION: a directory,
                                    a session id or its start, or "last"; CAPTURE: a number, or "all")
     $ omega13 models               the whisper models installed
-    $ omega13 models download NAME fetch a model (tiny.en, base.en, small.en, ...) with its checksum
+    $ omega13 models download NAME fetch a model (tiny.en, base.en, small.en, large-v3-turbo-q5_0,
+                                   ...) or the Silero VAD (silero) with its checksum
 `;
 
 const epilogue = `

@@ -4,6 +4,7 @@ import {engineConfig, transcriptionLine} from '../app/transcription.js';
 import type {Output} from '../app/output.js';
 import type {Settings} from '../config/settings-schema.js';
 import {findSession} from '../session/describe-sessions.js';
+import {transcriptFinished} from '../session/transcript-state.js';
 import {downloadModel, formatDownloadProgress} from '../transcribe/model-download.js';
 import {listInstalledModels, modelsDir} from '../transcribe/model-resolve.js';
 import {runSetup} from '../transcribe/run-setup.js';
@@ -11,11 +12,11 @@ import {transcribeSession} from '../transcribe/transcribe-session.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-/** `omega13 setup`: build whisper.cpp now, with progress, rather than at the first capture. */
+/** `omega13 setup`: checks that the prebuilt whisper.cpp loads here, and lists the models. */
 export const runSetupCommand = async ({out, err}: Output): Promise<number> => {
 	try {
-		const result = await runSetup({onProgress: progress => out(`whisper.cpp: ${progress.message}`)});
-		out(`whisper.cpp ready: ${result.binaries.main}`);
+		const result = await runSetup();
+		out(`${result.engine} loads: nothing to build`);
 		out(`models in ${result.modelsDir}: ${result.models.map(model => model.name).join(', ') || 'none yet'}`);
 		for (const line of result.advice) {
 			out(line);
@@ -54,7 +55,7 @@ export const runTranscribeCommand = async (args: readonly string[], settings: Se
 	try {
 		const dir = await sessionDir(query, settings.sessionsDir);
 		const result = await transcribeSession(dir, {
-			...engineConfig(settings, out),
+			...engineConfig(settings),
 			...(capture === undefined ? {} : {capture}),
 			all: which === 'all',
 			copyToClipboard: settings.clipboard,
@@ -68,7 +69,7 @@ export const runTranscribeCommand = async (args: readonly string[], settings: Se
 		if (result.captures.length === 0) {
 			out(`nothing to transcribe in ${dir}: every capture is done (name one, or "all", to redo it)`);
 		}
-		return result.captures.every(entry => entry.state.status === 'done') ? 0 : 1;
+		return result.captures.every(entry => transcriptFinished(entry.state)) ? 0 : 1;
 	} catch (error) {
 		err(`omega13: ${message(error)}`);
 		return 1;
@@ -94,7 +95,7 @@ export const runModelsCommand = async (args: readonly string[], {out, err}: Outp
 				}
 			},
 		});
-		out(result.alreadyPresent ? `${name} is already installed: ${result.path}` : `${name} installed (sha256 ${result.sha256}): ${result.path}`);
+		out(result.alreadyPresent ? `${result.name} is already installed: ${result.path}` : `${result.name} installed (sha256 ${result.sha256}): ${result.path}`);
 		return 0;
 	} catch (error) {
 		err(`omega13: ${message(error)}`);

@@ -38,7 +38,9 @@ export const configTemplate = (env: XdgEnv = process.env, home: string = os.home
 		'{',
 	];
 	for (const [position, key] of settingKeys.entries()) {
-		const value = specOf(key).path === undefined ? defaults[key] : homeRelative(String(defaults[key]), home);
+		const fallback = defaults[key];
+		// A path row whose default is null (no file) stays null.
+		const value = specOf(key).path === undefined || typeof fallback !== 'string' ? fallback : homeRelative(fallback, home);
 		lines.push(...configComment(key).map(line => `\t// ${line}`));
 		lines.push(`\t${JSON.stringify(key)}: ${JSON.stringify(value)}${position < settingKeys.length - 1 ? ',' : ''}`);
 		if (position < settingKeys.length - 1) {

@@ -60,6 +60,19 @@ const range = (flag: string, arg: string, min: number, max: number, unit: string
  * setting's flag (and `--no-` form for a boolean), its check, its default, its `--help` line and its
  * comment in the config file; adding a setting is adding a row.
  */
+/** A file that is not used unless named (null): absolute, or from the home directory (`~/`). */
+const optionalFile = (flag: string, arg: string, help: string, about: string): SettingSpec<string | null> => ({
+	flag,
+	value: text(arg),
+	path: 'file',
+	schema: z.union([z.null(), z.string().refine(value => path.isAbsolute(value) || value.startsWith('~/'))]),
+	expected: 'an absolute path or one starting with "~/", or null',
+	default: null,
+	help,
+	helpDefault: '',
+	about,
+});
+
 export const settingSpecs = {
 	bufferSeconds: row({
 		flag: 'buffer-seconds',
@@ -214,6 +227,28 @@ export const settingSpecs = {
 		helpDefault: '',
 		about: 'A whisper server to send captures to, e.g. "http://127.0.0.1:8080"; null runs whisper.cpp here.',
 	}),
+	engineModel: row<string | null>({
+		flag: 'engine-model',
+		value: text('NAME'),
+		schema: z.union([z.null(), z.string().regex(/^[\w.:/-]{1,100}$/)]),
+		expected: 'a model name like "whisper-1" or "gpt-4o-transcribe", or null',
+		default: null,
+		help: 'The model an OpenAI-compatible --engine-url is asked for',
+		helpDefault: 'whisper-1',
+		about: 'The model an OpenAI-compatible engineUrl is asked for; null for "whisper-1".',
+	}),
+	engineKeyFile: optionalFile(
+		'engine-key-file',
+		'FILE',
+		'A file (mode 0600) holding the key for an OpenAI-compatible --engine-url; OMEGA13_ENGINE_KEY or OPENAI_API_KEY win over it. The key itself is never a flag',
+		'A file (mode 0600) whose first line is the key for an OpenAI-compatible engineUrl; OMEGA13_ENGINE_KEY or OPENAI_API_KEY win over it. The key itself is never a setting or a flag (a flag would show in `ps`).',
+	),
+	whisperBin: optionalFile(
+		'whisper-bin',
+		'PATH',
+		'Your own whisper.cpp whisper-cli, run once per capture instead of the bundled whisper.cpp',
+		'Your own whisper.cpp whisper-cli (built for your CPU or GPU), run once per capture instead of the bundled whisper.cpp; null for the bundled one.',
+	),
 	clipboard: row({
 		flag: 'clipboard',
 		schema: boolean,

@@ -163,7 +163,7 @@ export const countTranscripts = (captures: readonly CaptureRecord[]): Transcript
 	let pending = 0;
 	for (const capture of captures) {
 		const status = capture.transcript?.status;
-		if (status === TranscriptStatus.done) {
+		if (status === TranscriptStatus.done || status === TranscriptStatus.noSpeech) {
 			done++;
 		} else if (status === TranscriptStatus.failed) {
 			failed++;
@@ -248,6 +248,9 @@ const transcriptLines = (capture: CaptureDetails): string[] => {
 		}
 		case 'done': {
 			return capture.text === undefined ? [`transcript done${model}: no speech found`] : wrapLines(capture.text, 96);
+		}
+		case 'no speech': {
+			return [`no speech (Silero VAD heard none; Whisper was not run)`];
 		}
 	}
 };

@@ -2,6 +2,7 @@ import path from 'node:path';
 import {formatDuration, localDateTime} from '../util/time-format.js';
 import {writeFileAtomic} from './atomic-write.js';
 import type {CaptureRecord, SessionManifest} from './session-manifest.js';
+import {transcriptFinished} from './transcript-state.js';
 
 /** The session-level transcript's file name. */
 export const sessionTranscriptFile = 'transcript.md';
@@ -21,7 +22,7 @@ export const renderSessionTranscript = (manifest: SessionManifest): string => {
 		const transcript = capture.transcript;
 		if (transcript === undefined) {
 			lines.push(capture.state === 'recording' ? '_recording_' : '_not transcribed_');
-		} else if (transcript.status === 'done') {
+		} else if (transcriptFinished(transcript)) {
 			lines.push(transcript.text !== undefined && transcript.text.length > 0 ? transcript.text : '_(no speech)_');
 		} else if (transcript.status === 'failed') {
 			lines.push(`_transcription failed: ${transcript.reason ?? 'no reason given'}_`);

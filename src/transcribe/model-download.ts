@@ -3,6 +3,7 @@ import {createReadStream} from 'node:fs';
 import {mkdir, open, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
 import type {XdgEnv} from '../util/app-dirs.js';
+import {networkCause} from './http-transcribe.js';
 import {defaultModelsBaseUrl, findKnownModel, knownModels} from './model-catalog.js';
 import {checkModelFile, isModelName, modelFileName, modelsDir} from './model-resolve.js';
 
@@ -45,19 +46,21 @@ const progressIntervalMs = 100;
  * the next one to continue (HTTP Range); only a complete, verified file is renamed to the final name,
  * so a partial model is never where `--model NAME` looks.
  */
-export const downloadModel = async (name: string, options: DownloadModelOptions = {}): Promise<DownloadedModel> => {
-	if (typeof name !== 'string' || !isModelName(name)) {
-		throw new TypeError(`downloadModel: ${JSON.stringify(name)} is not a model name (e.g. base.en)`);
+export const downloadModel = async (asked: string, options: DownloadModelOptions = {}): Promise<DownloadedModel> => {
+	if (typeof asked !== 'string' || !isModelName(asked)) {
+		throw new TypeError(`downloadModel: ${JSON.stringify(asked)} is not a model name (e.g. base.en)`);
 	}
-	const known = findKnownModel(name);
+	const known = findKnownModel(asked);
 	if (known === undefined) {
 		throw new Error(
-			`unknown model ${name}: the models with known checksums are ${knownModels.map((model) => model.name).join(', ')}; ` +
+			`unknown model ${asked}: the models with known checksums are ${knownModels.map((model) => model.alias ?? model.name).join(', ')}; ` +
 				'for another model, download the ggml .bin yourself and pass --model PATH',
 		);
 	}
+	// `silero` is stored under whisper.cpp's own file name, ggml-silero-v6.2.0.bin.
+	const {name} = known;
 	const env = options.env ?? process.env;
-	const baseUrl = (options.baseUrl ?? env['OMEGA13_MODELS_URL'] ?? defaultModelsBaseUrl).replace(/\/+$/, '');
+	const baseUrl = (options.baseUrl ?? env['OMEGA13_MODELS_URL'] ?? known.baseUrl ?? defaultModelsBaseUrl).replace(/\/+$/, '');
 	let url: URL;
 	try {
 		url = new URL(`${baseUrl}/${modelFileName(name)}`);
@@ -87,7 +90,7 @@ export const downloadModel = async (name: string, options: DownloadModelOptions 
 	try {
 		response = await fetch(url, {headers, signal: options.signal ?? null, redirect: 'follow'});
 	} catch (error) {
-		throw new Error(`could not reach ${url.origin} to download ${name}: ${describeFetchError(error)}`, {cause: error});
+		throw new Error(`could not reach ${url.origin} to download ${name}: ${networkCause(error)}`, {cause: error});
 	}
 	let resumed = have > 0 && response.status === 206;
 	if (response.status === 416 && have === known.bytes) {
@@ -132,7 +135,7 @@ export const downloadModel = async (name: string, options: DownloadModelOptions 
 					throw error;
 				}
 				throw new Error(
-					`downloading ${name} broke off at ${received} of ${known.bytes} bytes (${describeFetchError(error)}); run \`omega13 models download ${name}\` again to continue`,
+					`downloading ${name} broke off at ${received} of ${known.bytes} bytes (${networkCause(error)}); run \`omega13 models download ${name}\` again to continue`,
 					{cause: error},
 				);
 			}
@@ -186,9 +189,4 @@ const sha256Of = async (file: string): Promise<string> => {
 	const hash = createHash('sha256');
 	await hashFile(file, hash);
 	return hash.digest('hex');
-};
-
-const describeFetchError = (error: unknown): string => {
-	const cause = (error as {cause?: {code?: string; message?: string}}).cause;
-	return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 };

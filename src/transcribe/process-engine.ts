@@ -4,19 +4,15 @@ import path from 'node:path';
 import {tiedToUs} from '../util/tied-to-us.js';
 import {checkModelFile, type ResolvedModel} from './model-resolve.js';
 import {TranscriptionError} from './transcription-error.js';
+import {checkEngineOptions, type EngineOptions} from './engine-options.js';
 import {abortReason, type EngineRequest, type EngineResult, type TranscriptionEngine} from './transcription-engine.js';
-import type {WhisperBinaries} from './whisper-build.js';
 import {parseMainJson} from './whisper-output.js';
 import {failedLoadingModel, lastError, modelLoadError} from './whisper-stderr.js';
-import {defaultThreads} from './whisper-threads.js';
 
-export type ProcessEngineOptions = {
-	readonly binaries: WhisperBinaries;
+export type ProcessEngineOptions = EngineOptions & {
+	/** The user's own whisper.cpp command-line program (`whisper-cli`, or `main` before 1.7). */
+	readonly bin: string;
 	readonly model: ResolvedModel;
-	/** A whisper language code, or `auto`. @default 'en' */
-	readonly language?: string;
-	/** @default the number of cores, at most 8 */
-	readonly threads?: number;
 	/** Told about each whisper process as it starts (tests use it to kill one mid-run). */
 	readonly onSpawn?: (child: ChildProcess) => void;
 };
@@ -25,9 +21,10 @@ export type ProcessEngineOptions = {
 const maxOutputBytes = 256 * 1024 * 1024;
 
 /**
- * Runs whisper.cpp's `main` once per capture: `execFile` (no shell, so paths need no quoting), JSON
- * output to a scratch file, and the exit status and stderr turned into a reason a person can act on.
- * The model is loaded for each capture; see `WhisperServerEngine` for keeping it loaded.
+ * Runs the user's own whisper.cpp (`--whisper-bin`, e.g. one built for this CPU or a GPU) once per
+ * capture: `execFile` (no shell, so paths need no quoting), JSON output to a scratch file, and the exit
+ * status and stderr turned into a reason a person can act on. The model is loaded for each capture, and
+ * the program runs tied to omega13 (`setpriv --pdeathsig KILL`).
  */
 export class ProcessEngine implements TranscriptionEngine {
 	readonly description: string;
@@ -39,30 +36,24 @@ export class ProcessEngine implements TranscriptionEngine {
 	#disposed = false;
 
 	constructor(options: ProcessEngineOptions) {
-		const {language = 'en', threads = defaultThreads()} = options;
-		if (!Number.isInteger(threads) || threads < 1) {
-			throw new RangeError(`ProcessEngine: threads must be a whole number of at least 1, got ${threads}`);
-		}
-		if (!/^(auto|[a-z]{2,3}(-[a-z]+)?)$/i.test(language)) {
-			throw new RangeError(`ProcessEngine: language must be a whisper language code such as en or de, or auto; got ${JSON.stringify(language)}`);
-		}
+		const {language, threads} = checkEngineOptions('ProcessEngine', options);
 		this.#options = options;
 		this.#threads = threads;
 		this.model = options.model.name;
 		this.language = language;
-		this.description = `${options.binaries.engine} (process)`;
+		this.description = `whisper.cpp (${path.basename(options.bin)} from --whisper-bin)`;
 	}
 
 	async transcribe(request: EngineRequest): Promise<EngineResult> {
 		if (this.#disposed) {
 			throw new TranscriptionError('cancelled', 'the transcriber was shut down');
 		}
-		const {model, binaries} = this.#options;
+		const {model, bin} = this.#options;
 		await checkModelFile(model);
 		const outputBase = path.join(request.workDir, 'whisper');
 		const args = ['-m', model.path, '-f', request.audioPath, '-oj', '-of', outputBase, '-t', String(this.#threads), '-l', this.language];
 		const {stderr, failure} = await new Promise<{stderr: string; failure: Error | undefined}>((resolve) => {
-			const command = tiedToUs(binaries.main, args);
+			const command = tiedToUs(bin, args);
 			const child = execFile(
 				command.file,
 				command.args,
@@ -119,11 +110,11 @@ export class ProcessEngine implements TranscriptionEngine {
 	}
 
 	#explain(error: Error & {code?: unknown; signal?: NodeJS.Signals | null}, stderr: string): TranscriptionError {
-		const {model, binaries} = this.#options;
+		const {model, bin} = this.#options;
 		if (error.code === 'ENOENT' || error.code === 'EACCES') {
 			return new TranscriptionError(
-				'not-built',
-				`cannot run whisper.cpp at ${binaries.main} (${String(error.code)}): run \`omega13 setup\` to build it`,
+				'engine-missing',
+				`cannot run whisper.cpp at ${bin} (${String(error.code)}): point --whisper-bin at whisper.cpp's whisper-cli, or leave it out to use the bundled whisper.cpp`,
 			);
 		}
 		if (error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {

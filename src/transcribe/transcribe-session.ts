@@ -1,14 +1,14 @@
 import path from 'node:path';
 import {Session} from '../session/session.js';
 import {sessionLockHolder} from '../session/session-lock.js';
-import type {TranscriptState} from '../session/transcript-state.js';
+import {transcriptFinished, type TranscriptState} from '../session/transcript-state.js';
 import {lazyEngine, type EngineConfig} from './engine-factory.js';
 import {TranscriptionQueue, type QueueEvent, type TranscriptionQueueOptions} from './transcription-queue.js';
 
 export type TranscribeSessionOptions = EngineConfig & {
 	/** One capture number: it is transcribed again even if it is done. */
 	readonly capture?: number;
-	/** Every capture, done ones included. @default false: the ones not done (never run, failed, or cut off) */
+	/** Every capture, done ones included. @default false: the ones not finished (never run, failed, or cut off) */
 	readonly all?: boolean;
 	readonly timeoutSeconds?: TranscriptionQueueOptions['timeoutSeconds'];
 	readonly copyToClipboard?: boolean;
@@ -53,7 +53,7 @@ export const transcribeSession = async (dir: string, options: TranscribeSessionO
 			}
 			chosen = [capture];
 		} else {
-			chosen = records.filter((record) => options.all === true || record.transcript?.status !== 'done').map((record) => record.index);
+			chosen = records.filter((record) => options.all === true || !transcriptFinished(record.transcript)).map((record) => record.index);
 		}
 		const queue = new TranscriptionQueue({
 			engine: lazyEngine(options),

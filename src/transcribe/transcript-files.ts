@@ -23,6 +23,8 @@ export type CaptureTranscriptJson = {
 	readonly text: string;
 	readonly segments: readonly EngineSegment[];
 	readonly dropped: readonly DroppedSegment[];
+	/** Where Silero VAD found speech, when it ran (only that was transcribed). */
+	readonly speech?: ReadonlyArray<{readonly start: Seconds; readonly end: Seconds}>;
 };
 
 /**

@@ -1,4 +1,5 @@
 import type {Seconds} from '../util/units.js';
+import type {SpeechSegment} from './speech-detector.js';
 
 /** One stretch of recognised speech; times are from the start of the capture, when the engine gives them. */
 export type EngineSegment = {
@@ -24,18 +25,23 @@ export type EngineRequest = {
 	 * with `signal.reason`.
 	 */
 	readonly signal: AbortSignal;
+	/**
+	 * The speech Silero VAD found, when it ran: an engine that can transcribe only that (the kept-loaded
+	 * one) does; the others transcribe the whole capture.
+	 */
+	readonly speech?: readonly SpeechSegment[];
 };
 
-/** Something that turns a 16 kHz WAV into segments: a whisper.cpp process, a kept-loaded server, a remote URL. */
+/** Something that turns a 16 kHz WAV into segments: whisper.cpp kept loaded in its own process, a user's whisper-cli, a remote URL. */
 export type TranscriptionEngine = {
-	/** What ran it, for the manifest, e.g. `whisper.cpp 1.5.0 (process)`. */
+	/** What ran it, for the manifest, e.g. `whisper.cpp 1.9.3 (kept loaded)`. */
 	readonly description: string;
 	/** The model's name, for the manifest. */
 	readonly model: string;
 	/** The language asked for (`auto` to detect). */
 	readonly language: string;
 	transcribe(request: EngineRequest): Promise<EngineResult>;
-	/** Stops whatever the engine keeps running (a server process). Idempotent. */
+	/** Stops whatever the engine keeps running (its process). Idempotent. */
 	dispose(): Promise<void>;
 };
 

@@ -5,16 +5,14 @@ export const TranscriptionErrorCode = {
 	modelMissing: 'model-missing',
 	/** The file is there but is not a whisper model whisper.cpp can load. */
 	modelInvalid: 'model-invalid',
-	/** whisper.cpp is not built (or OMEGA13_WHISPER_BIN is wrong). */
-	notBuilt: 'not-built',
-	/** Building whisper.cpp failed. */
-	buildFailed: 'build-failed',
-	/** The whisper process (or server) died or failed. */
+	/** No whisper.cpp to run: no prebuilt addon for this machine, or `--whisper-bin` is not a program. */
+	engineMissing: 'engine-missing',
+	/** whisper.cpp's process died or failed. */
 	crashed: 'crashed',
 	timeout: 'timeout',
 	/** The capture's audio could not be read or converted. */
 	badAudio: 'bad-audio',
-	/** A remote engine refused or could not be reached. */
+	/** A remote engine refused or could not be reached, or its key could not be read. */
 	remote: 'remote',
 	/** Stopped by `dispose()`. */
 	cancelled: 'cancelled',

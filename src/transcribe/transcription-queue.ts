@@ -11,6 +11,8 @@ import {writeSessionTranscript} from '../session/session-transcript.js';
 import {writeCaptureTranscript, transcriptJsonVersion} from './transcript-files.js';
 import {TranscriptionError, failureReason} from './transcription-error.js';
 import type {TranscriptionEngine} from './transcription-engine.js';
+import type {SpeechSegment} from './speech-detector.js';
+import type {SpeechGate} from './vad-gate.js';
 import {writeWhisperWav, type WhisperAudio} from './whisper-audio.js';
 
 /** What the queue needs of a session; `Session` is one. */
@@ -20,11 +22,13 @@ export type TranscribableSession = {
 	updateCapture(index: number, patch: CapturePatch): Promise<void>;
 };
 
-/** An engine made on first use, e.g. after building whisper.cpp; until then its labels are known. */
+/** An engine made on first use (its model checked then); until then its labels are known. */
 export type LazyEngine = {
 	readonly model: string;
 	readonly language: string;
-	/** Aborted when the queue is disposed (a whisper.cpp build in progress stops). */
+	/** Silero VAD in front of the engine, when it comes with one. */
+	readonly speech?: SpeechGate;
+	/** Aborted when the queue is disposed. */
 	readonly create: (signal: AbortSignal) => Promise<TranscriptionEngine>;
 };
 
@@ -36,6 +40,8 @@ export type QueueEvent =
 
 export type TranscriptionQueueOptions = {
 	readonly engine: TranscriptionEngine | LazyEngine;
+	/** Silero VAD before each transcription. @default the lazy engine's, else none */
+	readonly speech?: SpeechGate;
 	/**
 	 * How long one capture may take before its whisper is killed and it is marked failed.
 	 * @default 120 s + 10 × the audio's length
@@ -63,8 +69,10 @@ const isLazy = (engine: TranscriptionEngine | LazyEngine): engine is LazyEngine 
 /**
  * Transcribes captures in the background, one at a time, in the order they were queued: `enqueue`
  * returns at once (a capture never waits for transcription). Each capture's state goes through
- * queued -> running -> done or failed in `session.json`; a failure is recorded with its reason and the
- * queue goes on with the next capture. The audio is never touched.
+ * queued -> running -> done, `no speech` or failed in `session.json`; a failure is recorded with its
+ * reason and the queue goes on with the next capture. Silero VAD (when its model is there) screens each
+ * capture first: no speech ends it `no speech` without running Whisper, and the engine is told where the
+ * speech is. The audio is never touched.
  */
 export class TranscriptionQueue {
 	readonly #options: TranscriptionQueueOptions;
@@ -149,6 +157,7 @@ export class TranscriptionQueue {
 				job.resolve(job.session.manifest.captures.find((capture) => capture.index === job.index)?.transcript ?? {status: 'queued'});
 			}
 			await this.#engine?.dispose();
+			await this.#speechGate()?.dispose();
 			this.#wakeIdle();
 		})();
 		return this.#disposed;
@@ -192,8 +201,19 @@ export class TranscriptionQueue {
 	async #run(job: Job, controller: AbortController): Promise<TranscriptState> {
 		const {session, index} = job;
 		const started = new Date();
-		const base = {queuedAt: job.queuedAt, startedAt: started.toISOString()};
-		await this.#setState(job, {status: 'running', ...this.#labels(), ...base});
+		let vad: string | undefined;
+		const base = (): Pick<TranscriptState, 'queuedAt' | 'startedAt' | 'vad'> => ({
+			queuedAt: job.queuedAt,
+			startedAt: started.toISOString(),
+			...(vad === undefined ? {} : {vad}),
+		});
+		const gate = this.#speechGate();
+		const choice = await gate?.choose().catch((error: unknown) => {
+			this.#options.onEvent?.({type: 'error', sessionDir: session.dir, index, message: `Silero VAD is off: ${failureReason(error)}`});
+			return {off: true} as const;
+		});
+		vad = choice === undefined ? undefined : 'model' in choice ? choice.model.name : 'off';
+		await this.#setState(job, {status: 'running', ...this.#labels(), ...base()});
 		const workDir = await mkdtemp(path.join(os.tmpdir(), 'omega13-transcribe-'));
 		let timer: NodeJS.Timeout | undefined;
 		let audio: WhisperAudio | undefined;
@@ -202,7 +222,6 @@ export class TranscriptionQueue {
 			if (record === undefined) {
 				throw new TranscriptionError('bad-audio', `capture ${index} is no longer in the session`);
 			}
-			const engine = await this.#ensureEngine(controller.signal);
 			try {
 				audio = await writeWhisperWav(path.join(session.dir, record.file), path.join(workDir, 'audio-16k.wav'));
 			} catch (error) {
@@ -212,10 +231,26 @@ export class TranscriptionQueue {
 			timer = setTimeout(() => {
 				controller.abort(new TranscriptionError('timeout', `timed out after ${Number(limit.toPrecision(3))} s; the audio is kept, retry with \`omega13 transcribe\``));
 			}, limit * 1000);
+			let speech: readonly SpeechSegment[] | undefined;
+			if (gate !== undefined && choice !== undefined && 'model' in choice) {
+				try {
+					speech = await gate.detect(audio.path, choice.model, controller.signal);
+				} catch (error) {
+					if (controller.signal.aborted) {
+						throw error;
+					}
+					vad = 'off';
+					this.#options.onEvent?.({type: 'error', sessionDir: session.dir, index, message: `Silero VAD failed (${failureReason(error)}); the whole capture is transcribed`});
+				}
+			}
+			const engine = await this.#ensureEngine(controller.signal);
 			if (controller.signal.aborted) {
 				throw controller.signal.reason as Error;
 			}
-			const result = await engine.transcribe({audioPath: audio.path, audioSeconds: audio.seconds, workDir, signal: controller.signal});
+			const noSpeech = speech !== undefined && speech.length === 0;
+			const result = noSpeech
+				? {segments: [], language: undefined}
+				: await engine.transcribe({audioPath: audio.path, audioSeconds: audio.seconds, workDir, signal: controller.signal, ...(speech === undefined ? {} : {speech})});
 			clearTimeout(timer);
 			const {kept, dropped} = dropHallucinations(result.segments);
 			const text = segmentsText(kept);
@@ -236,13 +271,14 @@ export class TranscriptionQueue {
 				text,
 				segments: kept,
 				dropped,
+				...(speech === undefined ? {} : {speech: speech.map(({start, end}) => ({start: round3(start), end: round3(end)}))}),
 			});
 			const state: TranscriptState = {
-				status: 'done',
+				status: noSpeech ? 'no speech' : 'done',
 				model: engine.model,
 				language,
 				engine: engine.description,
-				...base,
+				...base(),
 				finishedAt: finished.toISOString(),
 				elapsedSeconds,
 				audioSeconds: round3(audio.seconds),
@@ -260,7 +296,7 @@ export class TranscriptionQueue {
 			const state: TranscriptState = {
 				status: 'failed',
 				...this.#labels(),
-				...base,
+				...base(),
 				// An abort surfaces as whatever the interrupted step threw; the signal's reason says why.
 				reason: failureReason(controller.signal.aborted ? controller.signal.reason : error),
 				finishedAt: finished.toISOString(),
@@ -275,11 +311,16 @@ export class TranscriptionQueue {
 		}
 	}
 
+	#speechGate(): SpeechGate | undefined {
+		const {engine, speech} = this.#options;
+		return speech ?? (isLazy(engine) ? engine.speech : undefined);
+	}
+
 	async #ensureEngine(signal: AbortSignal): Promise<TranscriptionEngine> {
 		if (this.#engine !== undefined) {
 			return this.#engine;
 		}
-		// Not cached on failure: a later capture tries again (after `omega13 setup`, say).
+		// Not cached on failure: a later capture tries again (after the model is downloaded, say).
 		const engine = await (this.#options.engine as LazyEngine).create(signal);
 		if (this.#disposed !== undefined) {
 			await engine.dispose();

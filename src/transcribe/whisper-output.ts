@@ -1,8 +1,9 @@
 import type {EngineResult, EngineSegment} from './transcription-engine.js';
 
 /**
- * whisper.cpp 1.5.0 writes its `-oj` JSON by hand and escapes only quotes and backslashes, so a control
- * character in a segment's text makes the file invalid JSON. Structural whitespace is only tabs and
+ * whisper.cpp's `-oj` (1.5.0 at least, which a `--whisper-bin` may be) writes its JSON by hand and
+ * escapes only quotes and backslashes, so a control character in a segment's text makes the file
+ * invalid JSON. Structural whitespace is only tabs and
  * newlines, so turning control characters into spaces (and dropping the rest) cannot change the shape.
  */
 const parseLenient = (text: string): unknown => {
@@ -35,8 +36,7 @@ export const parseMainJson = (text: string): EngineResult => {
 };
 
 /**
- * An HTTP engine's answer: OpenAI's `verbose_json` (and newer whisper.cpp servers, and our patched
- * 1.5.0 server) give `segments` with `start`/`end` in seconds; a plain answer has only `text`, which a
+ * An HTTP engine's answer: OpenAI's `verbose_json` (and whisper.cpp servers since 1.6) give `segments` with `start`/`end` in seconds; a plain answer has only `text`, which a
  * whisper.cpp server puts one segment to a line.
  */
 export const parseVerboseJson = (json: unknown): EngineResult => {

@@ -1,14 +1,23 @@
 /** Reading whisper.cpp's stderr for the line that explains a failure. */
 
+const telling = /error|fail|invalid|must be|cannot|unable|assert|abort/i;
+
+const shorten = (line: string): string => (line.length > 300 ? `${line.slice(0, 300)}...` : line);
+
 /** The most telling line of whisper.cpp's stderr: the last one that says error/failed, else the last one. */
 export const lastError = (stderr: string, prefix = '', suffix = ''): string => {
 	const lines = stderr
 		.split('\n')
 		.map((line) => line.trim())
 		.filter((line) => line.length > 0);
-	const telling = lines.filter((line) => /error|fail|invalid|must be|cannot|unable/i.test(line) && !/^whisper_print_timings/.test(line));
-	const line = telling.at(-1) ?? lines.at(-1);
-	return line === undefined ? '' : `${prefix}${line.length > 300 ? `${line.slice(0, 300)}...` : line}${suffix}`;
+	const line = lines.filter((text) => telling.test(text) && !/^whisper_print_timings/.test(text)).at(-1) ?? lines.at(-1);
+	return line === undefined ? '' : `${prefix}${shorten(line)}${suffix}`;
+};
+
+/** Only a line that says what went wrong (whisper.cpp's progress lines explain nothing). */
+export const tellingLine = (lines: readonly string[], prefix = ''): string => {
+	const line = lines.map((text) => text.trim()).filter((text) => telling.test(text)).at(-1);
+	return line === undefined ? '' : `${prefix}${shorten(line)}`;
 };
 
 /** whisper.cpp stopped before it got to the audio, while reading the model. */

@@ -5,7 +5,8 @@ export type CommandLine = {readonly file: string; readonly args: readonly string
 const setprivPaths = ['/usr/bin/setpriv', '/bin/setpriv'];
 let setpriv: string | null | undefined;
 
-const isExecutable = (file: string): boolean => {
+/** Whether `file` is there and this process may run it. */
+export const isExecutable = (file: string): boolean => {
 	try {
 		accessSync(file, constants.X_OK);
 		return true;

@@ -1,29 +1,39 @@
 import {execFile} from 'node:child_process';
+import {mkdirSync, mkdtempSync, symlinkSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {Session} from '../../src/session/session.js';
+import type {TranscriptState} from '../../src/session/transcript-state.js';
+import {TranscriptionQueue, type TranscriptionQueueOptions} from '../../src/transcribe/transcription-queue.js';
 import {readWavInfo} from '../../src/wav/wav-reader.js';
-import {ensureWhisperBuilt, type WhisperBinaries} from '../../src/transcribe/whisper-build.js';
+import {modelFileName} from '../../src/transcribe/model-resolve.js';
+import {sileroModelName} from '../../src/transcribe/model-catalog.js';
+import {sileroModel} from './fixtures.js';
 
-export {jfkWav, repoRoot, testModel} from './fixtures.js';
+export {jfkWav, repoRoot, sileroModel, testModel} from './fixtures.js';
 
 /**
- * The environment the tests build and run whisper.cpp with: one shared build directory for the whole
- * test run (and for CI), `OMEGA13_WHISPER_DIR` if set, else under the temp dir, reused once built.
+ * A models directory of the test's own (never the user's): empty, or with the Silero fixture under
+ * whisper.cpp's file name, where omega13 finds it and turns VAD on.
  */
-export const whisperTestEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+export const testModelsDir = (options: {silero?: boolean} = {}): string => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'omega13-models-'));
+	mkdirSync(dir, {recursive: true});
+	if (options.silero === true) {
+		symlinkSync(sileroModel, path.join(dir, modelFileName(sileroModelName)));
+	}
+	return dir;
+};
+
+/** The environment transcription runs with in tests: its own models directory, no key from the caller's shell. */
+export const whisperTestEnv = (extra: Record<string, string> = {}, options: {silero?: boolean} = {}): NodeJS.ProcessEnv => ({
 	...process.env,
-	OMEGA13_WHISPER_DIR: process.env['OMEGA13_WHISPER_DIR'] ?? path.join(os.tmpdir(), 'omega13-whisper-build'),
+	OMEGA13_MODELS_DIR: testModelsDir(options),
+	OMEGA13_ENGINE_KEY: '',
+	OPENAI_API_KEY: '',
 	...extra,
 });
-
-/** Builds whisper.cpp once (about 100 s on 2 cores the first time), printing progress as TAP comments. */
-export const testWhisper = (): Promise<WhisperBinaries> =>
-	ensureWhisperBuilt({
-		env: whisperTestEnv({OMEGA13_WHISPER_BIN: ''}),
-		onProgress: (progress) => console.log(`# whisper.cpp build: ${progress.message}`),
-	});
 
 /** `OMEGA13_WHISPER_MODEL` names a real model for recognition tests; otherwise they skip saying why. */
 export const realModel = (): string | undefined => {
@@ -73,6 +83,19 @@ export const makeSession = async (root: string, sources: readonly string[], opti
 		}
 		return session.dir;
 	} finally {
+		await session.dispose();
+	}
+};
+
+/** Runs a session's captures (all, or those named) through a fresh queue; their final states, in order. */
+export const transcribeWithQueue = async (dir: string, options: TranscriptionQueueOptions, indices?: readonly number[]): Promise<TranscriptState[]> => {
+	const session = await Session.open(dir);
+	const queue = new TranscriptionQueue(options);
+	try {
+		const chosen = indices ?? session.manifest.captures.map((capture) => capture.index);
+		return await Promise.all(chosen.map((index) => queue.enqueue(session, index)));
+	} finally {
+		await queue.dispose();
 		await session.dispose();
 	}
 };
