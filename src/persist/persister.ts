@@ -176,7 +176,9 @@ export class Persister implements AudioTap, PieceStore {
 				sampleRate: stream.sampleRate,
 				channels: stream.channels,
 				frames: writer.frames,
-				read: async (offset, count) => decodeRange(writer.partPath, stream, offset, count),
+				// A part whose encoder has not flushed its header yet cannot be decoded: it holds nothing
+				// readable yet, and the caller answers "still being written" for what is missing.
+				read: async (offset, count) => decodeRange(writer.partPath, stream, offset, count).catch(() => new Float32Array(0)),
 			});
 		}
 		return pieces;

@@ -88,13 +88,19 @@ export class AudioHistory {
 			const count = Math.min(frames, piece.frames - offset) - at;
 			return count > 0 ? [{piece, first: offset + at, at, count}] : [];
 		});
-		// The ring is copied before any await (the drain loop moves it on), and laid last: where a chunk
-		// and the ring overlap, the ring's exact samples win over a lossy decode.
+		// The ring is copied before any await (the drain loop moves it on). Where a chunk and the ring
+		// overlap, the ring's exact samples win: the chunk is not decoded there at all, which also keeps a
+		// chunk whose encoder has not flushed yet out of a range the ring can serve.
 		const ringParts = cuts
 			.filter(cut => isRingPiece(cut.piece) && span !== undefined)
 			.map(({first, at, count}) => ({at, part: this.#ring.copyFromRing(span!.stream, span!.firstFrame + first, span!.firstFrame + first + count)}));
+		const ringFrom = ringParts[0]?.at ?? frames;
+		const storeCuts = cuts.flatMap(cut => {
+			const count = Math.min(cut.count, ringFrom - cut.at);
+			return !isRingPiece(cut.piece) && count > 0 ? [{...cut, count}] : [];
+		});
 		// Each chunk is decoded by its own child process: on two cores, two at once.
-		const stored = await Promise.all(cuts.filter(cut => !isRingPiece(cut.piece)).map(async ({piece, first, at, count}) => ({at, part: await piece.read(first, count)})));
+		const stored = await Promise.all(storeCuts.map(async ({piece, first, at, count}) => ({at, part: await piece.read(first, count)})));
 		for (const {part, at} of stored) {
 			place(part, at);
 		}

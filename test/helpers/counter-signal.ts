@@ -128,6 +128,11 @@ export type CounterDisturbance = {
 	readonly tornFrames: number;
 	/** Counter frames the data skips over there, less the torn frames in their place (a missed period: `period`). */
 	readonly skipped: number;
+	/**
+	 * Frames that repeat the period before them (an async server that finds the player late reads the
+	 * player's port buffer again, which still holds its previous period). Only a whole period counts.
+	 */
+	readonly repeated?: number;
 };
 
 /** Frames of unbroken counter that show the signal is back in order after a disturbance. */
@@ -161,6 +166,19 @@ export const verifyCounterInOrder = (interleaved: Float32Array, channels: number
 		}
 		return first !== undefined;
 	};
+	/** Frames `[i, i + periodFrames)` are the period just before them again, frame for frame. */
+	const repeatsPeriodBefore = (i: number): boolean => {
+		if (i < periodFrames || i + periodFrames > frames) {
+			return false;
+		}
+		for (let k = 0; k < periodFrames; k++) {
+			const before = frameAt(i - periodFrames + k);
+			if (before === undefined || frameAt(i + k) !== before) {
+				return false;
+			}
+		}
+		return true;
+	};
 	let last = frameAt(0);
 	if (last === undefined || !inOrderFrom(0)) {
 		throw new AssertionError({message: `counter signal: the data does not start with the counter in order (first sample ${interleaved[0]})`});
@@ -169,6 +187,11 @@ export const verifyCounterInOrder = (interleaved: Float32Array, channels: number
 	for (let i = 1; i < frames; i++) {
 		if (frameAt(i) === (last + 1) % period) {
 			last = (last + 1) % period;
+			continue;
+		}
+		if (repeatsPeriodBefore(i)) {
+			disturbances.push({frame: i, tornFrames: 0, skipped: 0, repeated: periodFrames});
+			i += periodFrames - 1;
 			continue;
 		}
 		// Back in order within the period, and ahead of where it was (half the counter's range is "behind").
@@ -188,7 +211,14 @@ export const verifyCounterInOrder = (interleaved: Float32Array, channels: number
 			});
 		}
 		const next = frameAt(j)!;
-		disturbances.push({frame: i, tornFrames: j - i, skipped: ahead(next, last) - 1 - (j - i)});
+		const skip = {tornFrames: j - i, skipped: ahead(next, last) - 1 - (j - i)};
+		const previous = disturbances.at(-1);
+		if (previous?.repeated !== undefined && previous.frame + previous.repeated === i) {
+			// The period read again and then a period missed are one late cycle.
+			disturbances[disturbances.length - 1] = {...previous, ...skip};
+		} else {
+			disturbances.push({frame: i, ...skip});
+		}
 		last = next;
 		i = j;
 	}
