@@ -9,6 +9,7 @@ import {listChunks} from '../src/persist/chunk-store.js';
 import {startApiRecorder, waitForApiStatus, type ApiRecorder} from './helpers/api-recorder.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {s3Credentials, startS3Server, type S3Server} from './helpers/s3-server.js';
+import {testModel, whisperTestEnv} from './helpers/whisper.js';
 
 let server: JackServer;
 let s3: S3Server;
@@ -150,6 +151,31 @@ describe('archiving persisted chunks to S3 (s3rver on loopback)', () => {
 		}
 		// Uploaded, they may go: the cap holds again.
 		await waitForApiStatus(api, s => s.persist.bytes <= 1e6, 10_000);
+		await stop(api);
+	});
+
+	it('--archive-captures uploads each capture in its final format with its transcript files, without --persist', async () => {
+		const dir = path.join(scratch, 'captures');
+		const api = await startApiRecorder({
+			server,
+			bufferSeconds: 1,
+			env: whisperTestEnv({...s3Credentials}),
+			args: ['--persist-dir', dir, '--archive', 's3://dashcam/car/', '--archive-endpoint', s3.endpoint, '--archive-captures', '--transcribe', '--model', testModel, '--format', 'flac'],
+		});
+		running.push(api);
+		assert.equal((await api.get('/capture/start', {method: 'POST'})).status, 200);
+		await api.recorder.recordedLive(0.3);
+		assert.equal((await api.get('/capture/stop', {method: 'POST'})).status, 200);
+		await api.recorder.waitForLine(/kept as 001\.flac/, 120_000);
+		await waitForApiStatus(api, s => s.archive?.uploaded >= 3 && s.archive.pending === 0, 60_000);
+		const [session] = await fs.readdir(api.sessionsDir);
+		const keys = [...s3.puts().keys()].filter(key => key.startsWith(`car/sessions/${session}/`)).sort();
+		assert.deepEqual(keys, ['001.flac', '001.json', '001.txt'].map(name => `car/sessions/${session}/${name}`));
+		for (const key of keys) {
+			assert.deepEqual(await s3.object(key), await fs.readFile(path.join(api.sessionsDir, session!, path.basename(key))));
+			assert.equal(s3.puts().get(key), 1);
+		}
+		assert.equal(JSON.parse((await s3.object(`car/sessions/${session}/001.json`)).toString()).capture, 1);
 		await stop(api);
 	});
 });

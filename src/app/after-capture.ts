@@ -7,7 +7,8 @@ import {CaptureTranscriber, type EngineChoice} from './transcription.js';
 /**
  * What happens to a capture once its file is final, in the background: whisper transcribes the WAV (and
  * copies the text to the clipboard when asked), then the WAV is encoded to FLAC or Opus. Each step is
- * optional; with no transcription the capture goes straight to the encoder.
+ * optional; with no transcription the capture goes straight to the encoder. At the end of the chain the
+ * capture is `settled` (the archive uploads it then).
  */
 export type AfterCapture = {
 	/** A capture's file is final. */
@@ -21,14 +22,22 @@ export const startAfterCapture = (
 	settings: EngineChoice & Pick<Settings, 'format' | 'transcription' | 'clipboard'>,
 	say: (line: string) => void,
 	exitPath: ExitPath,
+	/** Told when a capture has been through the whole chain (for the archive). */
+	settled: (session: Session, index: number) => void = () => undefined,
 ): AfterCapture => {
-	const encoder = settings.format === 'wav' ? undefined : new CaptureEncoder(settings.format, say);
+	const encoder = settings.format === 'wav' ? undefined : new CaptureEncoder(settings.format, say, settled);
 	if (encoder) {
 		exitPath.add('encoding', async () => encoder.dispose());
 	}
 	// Whisper reads the WAV: a capture is encoded once its transcript is settled.
 	const transcriber = settings.transcription
-		? new CaptureTranscriber(settings, say, (session, index) => encoder?.encode(session, index))
+		? new CaptureTranscriber(settings, say, (session, index) => {
+				if (encoder) {
+					encoder.encode(session, index);
+				} else {
+					settled(session, index);
+				}
+			})
 		: undefined;
 	if (transcriber) {
 		exitPath.add('transcription', async () => transcriber.dispose());
@@ -37,8 +46,10 @@ export const startAfterCapture = (
 		finished(session, index) {
 			if (transcriber) {
 				transcriber.transcribe(session, index);
+			} else if (encoder) {
+				encoder.encode(session, index);
 			} else {
-				encoder?.encode(session, index);
+				settled(session, index);
 			}
 		},
 		transcribe(session, index) {

@@ -1,3 +1,4 @@
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import type {Settings} from '../config/settings-schema.js';
 import type {ControlHandler} from '../control/control-server.js';
@@ -11,6 +12,8 @@ import {loadOrCreateToken} from '../server/api-token.js';
 import {AudioHistory} from '../server/audio-history.js';
 import {LiveBroadcaster} from '../server/live-stream.js';
 import {isLoopbackHost} from '../server/request-guard.js';
+import {captureBaseName} from '../session/session-transcript.js';
+import type {Session} from '../session/session.js';
 import {ensureAppDir} from '../util/app-dirs.js';
 import type {ExitPath} from './exit-path.js';
 
@@ -26,6 +29,8 @@ export type AudioServices = {
 	readonly persister: Persister | undefined;
 	readonly archiver: Archiver | undefined;
 	status(): ServicesStatus;
+	/** A capture is settled (transcribed and encoded, or not asked to be): archived when asked for. */
+	captureSettled(session: Session, index: number): void;
 	/** Calls `listener` whenever persistence or the archive changes (for the TUI line). */
 	subscribe(listener: () => void): () => void;
 };
@@ -59,19 +64,29 @@ export type AudioServicesOptions = {
 export const startAudioServices = async ({settings, serveHostFromFlag, engine, sessionsRoot, control, report, version, say, exitPath}: AudioServicesOptions): Promise<AudioServices> => {
 	const root = settings.persistDir;
 	let archiver: Archiver | undefined;
+	if (settings.archiveCaptures && settings.archive === null) {
+		throw new Error('--archive-captures uploads to the --archive bucket: give --archive s3://BUCKET/PREFIX too');
+	}
 	if (settings.archive !== null) {
-		if (settings.persist === 0) {
-			throw new Error('--archive uploads persisted chunks: turn persistence on with --persist HOURS');
+		if (settings.persist === 0 && !settings.archiveCaptures) {
+			throw new Error('--archive uploads persisted chunks and, with --archive-captures, captures: turn on --persist HOURS or --archive-captures');
 		}
 		archiver = await Archiver.start({
 			target: parseArchiveUrl(settings.archive),
 			...(settings.archiveEndpoint === null ? {} : {endpoint: settings.archiveEndpoint}),
 			root,
+			...(settings.archiveCaptures ? {sessionsRoot} : {}),
 			journalPath: path.join(root, 'archive-journal.jsonl'),
 			log: say,
 		});
 		const started = archiver;
 		exitPath.add('archive uploads', async () => started.dispose());
+		if (settings.archiveCaptures) {
+			// Captures of sessions being archived that a quit or crash left behind go first.
+			for (const dir of sessionDirs(sessionsRoot).filter(started.hasSession)) {
+				started.addCapture(captureFiles(dir));
+			}
+		}
 	}
 	let persister: Persister | undefined;
 	if (settings.persist > 0) {
@@ -135,6 +150,12 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 		persister,
 		archiver,
 		status: () => ({api: server && {url: server.url}, persist: persister?.getSnapshot(), archive: archiver?.getSnapshot()}),
+		captureSettled(session, index) {
+			const record = session.getSnapshot().captures.find(capture => capture.index === index);
+			if (archiver !== undefined && settings.archiveCaptures && record !== undefined) {
+				archiver.addCapture(captureFiles(session.dir, captureBaseName(record)));
+			}
+		},
 		subscribe(listener) {
 			const off = [persister?.subscribe(listener), archiver?.subscribe(listener)];
 			return () => {
@@ -145,4 +166,26 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 		},
 	};
 	return services;
+};
+
+const sessionDirs = (root: string): string[] => {
+	try {
+		return readdirSync(root, {withFileTypes: true}).filter(entry => entry.isDirectory()).map(entry => path.join(root, entry.name));
+	} catch {
+		return [];
+	}
+};
+
+/**
+ * A capture's files (`001.wav` or `.flac`/`.opus`, `001.txt`, `001.json`), or every capture's when no
+ * base name is given; never the manifest, `transcript.md`, or a temporary file (they begin with a dot).
+ */
+const captureFiles = (sessionDir: string, base?: string): string[] => {
+	try {
+		return readdirSync(sessionDir)
+			.filter(name => !name.startsWith('.') && name !== 'session.json' && name !== 'transcript.md' && (base === undefined || name.startsWith(`${base}.`)))
+			.map(name => path.join(sessionDir, name));
+	} catch {
+		return [];
+	}
 };

@@ -12,15 +12,21 @@ const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
 export class CaptureEncoder {
 	readonly #format: Exclude<AudioFormat, 'wav'>;
 	readonly #say: (line: string) => void;
+	readonly #onDone: ((session: Session, index: number) => void) | undefined;
 	#queue: Promise<void> = Promise.resolve();
 
-	constructor(format: Exclude<AudioFormat, 'wav'>, say: (line: string) => void) {
+	/** `onDone` is told when a capture's encoding is over, encoded or not. */
+	constructor(format: Exclude<AudioFormat, 'wav'>, say: (line: string) => void, onDone?: (session: Session, index: number) => void) {
 		this.#format = format;
 		this.#say = say;
+		this.#onDone = onDone;
 	}
 
 	encode(session: Session, index: number): void {
-		this.#queue = this.#queue.then(async () => this.#encode(session, index));
+		this.#queue = this.#queue.then(async () => {
+			await this.#encode(session, index);
+			this.#onDone?.(session, index);
+		});
 	}
 
 	async #encode(session: Session, index: number): Promise<void> {

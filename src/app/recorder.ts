@@ -98,8 +98,12 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		},
 	});
 	exitPath.add('session', async () => captures.dispose());
+	// The API, persistence and archive start last (they need the control handler); the chain and `status` reach them late.
+	let services: AudioServices | undefined;
 	// Registered after the session, so it finishes (and stops writing to the manifest) before the session closes.
-	const afterCapture = startAfterCapture(settings, say, exitPath);
+	const afterCapture = startAfterCapture(settings, say, exitPath, (session, index) => {
+		services?.captureSettled(session, index);
+	});
 	const engine = new AudioEngine({
 		source,
 		bufferSeconds: settings.bufferSeconds,
@@ -149,7 +153,6 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	};
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
 	// `status` says what the services do too; they exist once the handler does, so it asks late.
-	let services: AudioServices | undefined;
 	const fullStatus = (): StatusReport => ({...statusReport(engine.getSnapshot(), settings.jackName), ...services?.status()});
 	const handler = controlHandler(engine, fullStatus, rememberInputs);
 	const control = await ControlServer.listen(socketPath, handler);

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs';
-import {readFile, stat} from 'node:fs/promises';
+import {mkdir, readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import type {S3Client} from '@aws-sdk/client-s3';
 import type {ArchiveTarget} from './archive-target.js';
@@ -12,6 +12,8 @@ export type ArchiverOptions = {
 	readonly endpoint?: string;
 	/** The persistence root: keys are the chunks' paths under it, after the prefix. */
 	readonly root: string;
+	/** The sessions folder, when captures are archived too: their keys are `sessions/` + their path under it. */
+	readonly sessionsRoot?: string;
 	/** The journal file (0600). */
 	readonly journalPath: string;
 	readonly log: (line: string) => void;
@@ -31,7 +33,7 @@ export type ArchiveStatus = {
 };
 
 /**
- * Uploads closed chunks to S3-compatible storage with the AWS SDK v3, credentials from the standard AWS
+ * Uploads closed chunks (and, when asked, settled captures with their transcripts) to S3-compatible storage with the AWS SDK v3, credentials from the standard AWS
  * chain (environment, profile, instance role: never stored by omega13). One upload at a time, oldest
  * first; a failure is retried with exponential backoff until it works. Each chunk is uploaded once:
  * the journal records it durably, and a chunk the journal does not know is first looked up (HEAD), so a
@@ -41,6 +43,7 @@ export class Archiver {
 	readonly #options: ArchiverOptions;
 	readonly #journal: UploadJournal;
 	readonly #client: S3Client;
+	/** Journal ids (a chunk's path under the root, or `sessions/...`) in upload order. */
 	readonly #queue: string[] = [];
 	readonly #queued = new Set<string>();
 	#failing: string | undefined;
@@ -60,6 +63,8 @@ export class Archiver {
 
 	/** Opens the journal and the client (the SDK is loaded only when archiving is on). */
 	static async start(options: ArchiverOptions): Promise<Archiver> {
+		// Archiving captures alone (no --persist) has no persistence folder yet: the journal lives there.
+		await mkdir(path.dirname(options.journalPath), {recursive: true, mode: 0o700});
 		const journal = await UploadJournal.open(options.journalPath);
 		const {S3Client} = await import('@aws-sdk/client-s3');
 		const client = new S3Client({
@@ -86,7 +91,30 @@ export class Archiver {
 
 	/** Queues a closed chunk (again: a chunk already uploaded or queued is skipped). */
 	add(file: string): void {
-		const relative = this.#relative(file);
+		this.#enqueue(this.#relative(file));
+	}
+
+	/**
+	 * Queues the files of a settled capture (its audio in its final format and its transcript files),
+	 * under `sessions/SESSION/`; files uploaded before are skipped.
+	 */
+	addCapture(files: readonly string[]): void {
+		const {sessionsRoot} = this.#options;
+		if (sessionsRoot === undefined) {
+			return;
+		}
+		for (const file of files) {
+			this.#enqueue(`${capturesFolder}/${path.relative(sessionsRoot, file).split(path.sep).join('/')}`);
+		}
+	}
+
+	/** Whether any file of this session folder has been uploaded (the sessions that are being archived). */
+	hasSession(sessionDir: string): boolean {
+		const {sessionsRoot} = this.#options;
+		return sessionsRoot !== undefined && this.#journal.hasUnder(`${capturesFolder}/${path.relative(sessionsRoot, sessionDir)}/`);
+	}
+
+	#enqueue(relative: string): void {
 		if (this.#disposed || this.#journal.has(relative) || this.#queued.has(relative)) {
 			return;
 		}
@@ -127,10 +155,11 @@ export class Archiver {
 				if (this.#disposed) {
 					return;
 				}
-				if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-					// Deleted locally before it could be uploaded (only a user does that: retention waits).
+				if (error instanceof LocalFileGone) {
+					// Deleted locally before it could be uploaded (a user, or --keep transcript: retention waits).
 					this.#queue.shift();
 					this.#queued.delete(relative);
+					this.#publish();
 					continue;
 				}
 				const message = describeError(error);
@@ -147,16 +176,15 @@ export class Archiver {
 
 	async #upload(relative: string): Promise<void> {
 		const {HeadObjectCommand, PutObjectCommand} = await import('@aws-sdk/client-s3');
-		const file = path.join(this.#options.root, relative);
-		const {bytes, body} = await readChunk(file);
+		const {bytes, body} = await readChunk(this.#pathOf(relative));
 		const key = `${this.#options.target.prefix}${relative.split(path.sep).join('/')}`;
 		const bucket = this.#options.target.bucket;
 		const signal = this.#abort.signal;
 		if (!(await this.#exists(bucket, key, bytes, HeadObjectCommand))) {
-			await this.#client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: body, ContentLength: bytes, ContentType: contentType(relative)}), {abortSignal: signal});
+			await this.#client.send(new PutObjectCommand({Bucket: bucket, Key: key, Body: bytes === 0 ? emptyBody : body, ContentLength: bytes, ContentType: contentType(relative)}), {abortSignal: signal});
 		}
 		await this.#journal.add({file: relative, key, bytes, at: new Date().toISOString()});
-		await this.#journal.compact(entry => existsSync(path.join(this.#options.root, entry)));
+		await this.#journal.compact(entry => existsSync(this.#pathOf(entry)));
 	}
 
 	/** The object is there already with our size: uploaded before a crash kept the journal from saying so. */
@@ -184,6 +212,14 @@ export class Archiver {
 		this.#wake = undefined;
 	}
 
+	/** The local file of a journal id. */
+	#pathOf(relative: string): string {
+		const {root, sessionsRoot} = this.#options;
+		return sessionsRoot !== undefined && relative.startsWith(`${capturesFolder}/`)
+			? path.join(sessionsRoot, relative.slice(capturesFolder.length + 1))
+			: path.join(root, relative);
+	}
+
 	#relative(file: string): string {
 		return path.relative(this.#options.root, path.resolve(this.#options.root, file));
 	}
@@ -201,8 +237,21 @@ export class Archiver {
 	}
 }
 
+/**
+ * Captures' keys begin with this; chunks' keys begin with their format's or day's folder, so the two
+ * never meet.
+ */
+const capturesFolder = 'sessions';
+
+/** An empty file (a transcript of silence) goes as '': the SDK waits forever on an empty Buffer body. */
+const emptyBody = '';
+
+class LocalFileGone extends Error {}
+
 const readChunk = async (file: string): Promise<{bytes: number; body: Buffer}> => {
-	const body = await readFile(file);
+	const body = await readFile(file).catch((error: unknown) => {
+		throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new LocalFileGone(file) : error;
+	});
 	const {size} = await stat(file);
 	if (size !== body.length) {
 		throw new Error(`${file} changed while it was read`);

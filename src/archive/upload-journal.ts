@@ -49,6 +49,16 @@ export class UploadJournal {
 		return this.#uploaded.has(file);
 	}
 
+	/** Whether any uploaded file's id begins with `prefix`. */
+	hasUnder(prefix: string): boolean {
+		for (const file of this.#uploaded.keys()) {
+			if (file.startsWith(prefix)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	get size(): number {
 		return this.#uploaded.size;
 	}

@@ -317,6 +317,14 @@ export const settingSpecs = {
 		helpDefault: '',
 		about: 'Upload each persisted chunk to this S3 bucket and prefix (credentials from the standard AWS chain, never stored); null for none.',
 	}),
+	archiveCaptures: row({
+		flag: 'archive-captures',
+		schema: boolean,
+		expected: booleanExpected,
+		default: false,
+		help: 'With --archive: also upload each capture (audio in its final format, and its transcript) once it is settled, under PREFIX/sessions/SESSION/',
+		about: 'With "archive": also upload each capture and its transcript, under PREFIX/sessions/SESSION/, once transcribed and encoded.',
+	}),
 	archiveEndpoint: row<string | null>({
 		flag: 'archive-endpoint',
 		value: text('URL'),
