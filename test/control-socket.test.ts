@@ -6,7 +6,8 @@ import path from 'node:path';
 import {after, describe, it} from 'node:test';
 import {NotRunningError, sendControl} from '../src/control/control-client.js';
 import type {ControlResponse, StatusReport} from '../src/control/control-protocol.js';
-import {ControlServer, ControlSocketInUseError} from '../src/control/control-server.js';
+import net from 'node:net';
+import {ControlServer, ControlSocketInUseError, requestTimeoutMs} from '../src/control/control-server.js';
 
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-control-'));
 after(async () => fs.rm(dir, {recursive: true, force: true}));
@@ -75,6 +76,32 @@ describe('control socket', () => {
 		try {
 			const response = await sendControl(socketPath, {command: 'explode'} as never);
 			assert.deepEqual(response, {ok: false, message: 'bad request: unknown command "explode"'});
+		} finally {
+			await server.dispose();
+		}
+	});
+
+	it('hangs up, saying why, on a client that sends no newline in time or too long a line, and keeps serving', async () => {
+		const socketPath = path.join(dir, 'e.sock');
+		const server = await ControlServer.listen(socketPath, answer);
+		/** Connects, writes `text`, and returns what the server said before it closed the connection. */
+		const converse = async (text: string): Promise<{said: string; ms: number}> =>
+			new Promise((resolve, reject) => {
+				const started = Date.now();
+				const socket = net.connect(socketPath, () => socket.write(text));
+				let said = '';
+				socket.setEncoding('utf8');
+				socket.on('data', (part: string) => (said += part));
+				socket.on('error', reject);
+				socket.on('close', () => resolve({said, ms: Date.now() - started}));
+			});
+		try {
+			const silent = await converse('{"command":"sta');
+			assert.match(silent.said, /no request line within 5 s/);
+			assert.ok(silent.ms >= requestTimeoutMs - 100, `closed after ${silent.ms} ms`);
+			const flood = await converse('x'.repeat(100_000));
+			assert.match(flood.said, /no newline in the first 4096 bytes/);
+			assert.equal((await sendControl(socketPath, {command: 'status'})).message, 'did status');
 		} finally {
 			await server.dispose();
 		}

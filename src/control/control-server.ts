@@ -7,6 +7,12 @@ export type ControlHandler = (request: ControlRequest) => Promise<ControlRespons
 /** A request line longer than this is not ours: drop the connection rather than buffer it. */
 const maxRequestBytes = 4096;
 
+/**
+ * A client has this long to send its request line; one that connects and says nothing would otherwise
+ * hold a connection (and its buffer) for as long as omega13 runs.
+ */
+export const requestTimeoutMs = 5000;
+
 export class ControlSocketInUseError extends Error {
 	readonly code = 'CONTROL_SOCKET_IN_USE';
 }
@@ -68,16 +74,34 @@ export class ControlServer {
 			// A client that hangs up early is its own problem; nothing to report here.
 		});
 		let buffered = '';
+		let refused = false;
+		/** Answers a client that is not speaking our protocol, and reads no more from it. */
+		const refuse = (message: string): void => {
+			refused = true;
+			buffered = '';
+			socket.end(`${JSON.stringify({ok: false, message: `bad request: ${message}`})}\n`);
+		};
 		socket.setEncoding('utf8');
+		socket.setTimeout(requestTimeoutMs, () => {
+			refuse(`no request line within ${requestTimeoutMs / 1000} s`);
+			socket.setTimeout(0);
+			// A client that does not read the answer either is not waited for.
+			setTimeout(() => socket.destroy(), requestTimeoutMs).unref();
+		});
 		socket.on('data', (chunk: string) => {
+			if (refused) {
+				return;
+			}
 			buffered += chunk;
 			const newline = buffered.indexOf('\n');
 			if (newline === -1) {
 				if (buffered.length > maxRequestBytes) {
-					socket.destroy();
+					refuse(`no newline in the first ${maxRequestBytes} bytes`);
 				}
 				return;
 			}
+			// The request is in: the handler may take its time (a stop finishes the file first).
+			socket.setTimeout(0);
 			socket.pause();
 			void respond(buffered.slice(0, newline), handler).then(response => {
 				socket.end(`${JSON.stringify(response)}\n`);
