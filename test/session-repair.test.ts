@@ -14,6 +14,7 @@ import {repairSessions, type RepairReport} from '../src/session/session-repair.j
 import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
 import {WavWriter} from '../src/wav/wav-writer.js';
 import {counterSample, fillCounter} from './fixtures/wav-writer-child.js';
+import {waitUntil} from './helpers/wait-until.js';
 
 const run = promisify(execFile);
 const child = fileURLToPath(new URL('fixtures/wav-writer-child.js', import.meta.url));
@@ -236,7 +237,7 @@ describe('repairSessions', () => {
 		await writeFile(path.join(root, 'stray.txt'), 'x');
 
 		const reports = await repairSessions(root);
-		assert.equal(lineOf(reports, busy.id), `${busy.id}: skipped, open in process ${sleeper.pid}`);
+		assert.equal(lineOf(reports, busy.id), `${busy.id}: not repaired: open in process ${sleeper.pid} (another omega13 is using it); it is checked again at the next start`);
 		assert.equal(
 			lineOf(reports, '2025-11-23_14-00-00'),
 			'2025-11-23_14-00-00/session.json: skipped: manifest version 2 is newer than this omega13 reads (1)',
@@ -251,5 +252,22 @@ describe('repairSessions', () => {
 		const later = await repairSessions(root);
 		assert.equal(lineOf(later, busy.id), `${busy.id}/001.wav: recovered 0.00 s (cut off while recording)`);
 		assert.deepEqual(await repairSessions(path.join(root, 'does-not-exist')), []);
+	});
+
+	it('counts a lock held by a zombie (killed, not yet reaped) as free', async () => {
+		const crashed = await Session.create(root, {now: new Date(2025, 10, 23, 15, 0, 0)});
+		await crashed.addCapture(baseRecord(1));
+		await writeCounter(path.join(crashed.dir, '001.wav'), 100);
+		await crashed.dispose();
+		// The shell starts `sleep 60` and becomes `sleep 120`, which never reaps it: killed, it stays a zombie.
+		const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 120'], {stdio: ['ignore', 'pipe', 'ignore']});
+		children.push(parent);
+		const pid = Number((await new Promise<Buffer>(resolve => parent.stdout!.once('data', resolve))).toString().trim());
+		const start = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[19];
+		await writeFile(path.join(crashed.dir, '.omega13.lock'), JSON.stringify({pid, start}));
+		process.kill(pid, 'SIGKILL');
+		await waitUntil('the killed process to be a zombie', async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.startsWith('Z'));
+		const reports = await repairSessions(root);
+		assert.equal(lineOf(reports, crashed.id), `${crashed.id}/001.wav: recovered 0.00 s (cut off while recording)`);
 	});
 });

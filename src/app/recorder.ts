@@ -64,8 +64,8 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		if (repair.action === 'failed') {
 			// The file is left as it was: the person decides what becomes of it.
 			report.notice(`repair ${repair.line}`, `could not repair ${repair.line}`);
-		} else if (repair.action !== 'skipped') {
-			say(`repaired ${repair.line}`);
+		} else {
+			say(repair.action === 'skipped' ? `session ${repair.line}` : `repaired ${repair.line}`);
 		}
 	}
 

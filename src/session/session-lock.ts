@@ -1,6 +1,6 @@
-import {readFileSync} from 'node:fs';
 import {readFile, unlink, writeFile} from 'node:fs/promises';
 import path from 'node:path';
+import {isProcessAlive, processStat} from '../util/process-alive.js';
 
 /**
  * A marker that a live process has a session open, so a second omega13's start-up repair leaves a
@@ -15,17 +15,7 @@ type LockOwner = {
 	readonly start: string | undefined;
 };
 
-const processStart = (pid: number): string | undefined => {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		// The command name (field 2) may contain spaces and parentheses; fields resume after the last ')'.
-		return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-	} catch {
-		return undefined;
-	}
-};
-
-const self = (): LockOwner => ({pid: process.pid, start: processStart(process.pid)});
+const self = (): LockOwner => ({pid: process.pid, start: processStat(process.pid)?.start});
 
 /** Marks `dir` as open by this process. */
 export const acquireSessionLock = async (dir: string): Promise<void> => {
@@ -74,15 +64,11 @@ const readOwner = async (dir: string): Promise<LockOwner | undefined> => {
 	}
 };
 
+/** Its process runs (a zombie left by kill -9 does not count) and is the one that wrote the lock. */
 const alive = (owner: LockOwner): boolean => {
-	try {
-		process.kill(owner.pid, 0);
-	} catch (error) {
-		// EPERM: it exists but belongs to someone else, which still means alive.
-		if ((error as NodeJS.ErrnoException).code !== 'EPERM') {
-			return false;
-		}
+	if (!isProcessAlive(owner.pid)) {
+		return false;
 	}
-	const start = processStart(owner.pid);
+	const start = processStat(owner.pid)?.start;
 	return owner.start === undefined || start === undefined || start === owner.start;
 };

@@ -106,7 +106,7 @@ const reportOf = (dir: string, file: string | undefined, action: RepairAction, l
 export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 	const holder = await sessionLockHolder(dir);
 	if (holder !== undefined) {
-		return [reportOf(dir, undefined, 'skipped', `skipped, open in process ${holder}`)];
+		return [reportOf(dir, undefined, 'skipped', `not repaired: open in process ${holder} (another omega13 is using it); it is checked again at the next start`)];
 	}
 	const names = await readdir(dir);
 	const wavFiles = names.filter((name) => captureIndexOf(name) !== undefined && name.toLowerCase().endsWith('.wav')).sort();
