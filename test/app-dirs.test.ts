@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import {chmod, chown, mkdir, mkdtemp, rm, stat, symlink} from 'node:fs/promises';
+import {chmod, chown, mkdir, mkdtemp, rm, stat, symlink, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
+import {Session} from '../src/session/session.js';
 import {appDirs, ensureAppDir, ensurePrivateDir} from '../src/util/app-dirs.js';
 
 let dir: string;
@@ -57,6 +58,33 @@ describe('ensureAppDir', () => {
 		await chmod(loose, 0o755);
 		assert.equal(await ensureAppDir('cache', {XDG_CACHE_HOME: path.dirname(loose)}), loose);
 		assert.equal(await modeOf(loose), 0o700);
+	});
+
+	it('leaves a shared sessions folder (setgid 2775) as it is, says so, and keeps what it makes inside private', async () => {
+		const shared = path.join(dir, 'shared-sessions');
+		await mkdir(shared);
+		await chmod(shared, 0o2775);
+		const warnings: string[] = [];
+		assert.equal(await ensurePrivateDir(shared, {existing: 'warn', warn: line => warnings.push(line)}), shared);
+		assert.equal((await stat(shared)).mode & 0o7777, 0o2775);
+		assert.deepEqual(warnings, [`${shared} is open to others (mode 2775): omega13 leaves it as it is and keeps its own files in it private (0600, folders 0700)`]);
+		const session = await Session.create(shared, {now: new Date(2026, 11, 3, 6, 0, 0)});
+		assert.equal(await modeOf(session.dir), 0o700);
+		assert.equal(await modeOf(path.join(session.dir, 'session.json')), 0o600);
+		await session.dispose();
+		// One it makes is private from the start, and a private one is not worth a word.
+		const fresh = path.join(dir, 'new-sessions');
+		await ensurePrivateDir(fresh, {existing: 'warn', warn: line => warnings.push(line)});
+		await ensurePrivateDir(fresh, {existing: 'warn', warn: line => warnings.push(line)});
+		assert.equal(await modeOf(fresh), 0o700);
+		assert.equal(warnings.length, 1);
+	});
+
+	it('names the problem when a file stands where the directory should be', async () => {
+		const file = path.join(dir, 'a-file');
+		await writeFile(file, 'x');
+		await assert.rejects(ensurePrivateDir(file), {message: `${file} cannot be a directory: it, or a folder above it, is a file; name a directory`});
+		await assert.rejects(ensurePrivateDir(path.join(file, 'below')), /cannot be a directory: it, or a folder above it, is a file/);
 	});
 
 	it('refuses a symlink in place of the directory', async () => {

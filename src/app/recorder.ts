@@ -59,7 +59,7 @@ export type Recorder = {
  */
 export const startRecorder = async (settings: Settings, run: RunOptions, report: Reporter, exitPath: ExitPath): Promise<Recorder> => {
 	const {say} = report;
-	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir);
+	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir, {existing: 'warn', warn: say});
 	for (const repair of await repairSessions(sessionsRoot)) {
 		if (repair.action === 'failed') {
 			// The file is left as it was: the person decides what becomes of it.

@@ -51,12 +51,26 @@ export const ensureAppDir = async (kind: AppDirKind, env: XdgEnv = process.env, 
 	ensurePrivateDir(appDirs(env, home)[kind]);
 
 /**
- * Makes `dir` (and missing parents) with mode 0700, and tightens an existing one we own to 0700. Refuses
- * a symlink or a directory owned by someone else: in a shared place such as /tmp that is how another
- * user would get to read or plant our files.
+ * Makes `dir` (and missing parents) with mode 0700. Refuses a symlink or a directory owned by someone
+ * else: in a shared place such as /tmp that is how another user would get to read or plant our files.
+ * An existing directory that others can reach is tightened to 0700 when it is one of the app's own
+ * (`existing: 'tighten'`); a directory the user named (`existing: 'warn'`, the sessions folder) may be
+ * shared on purpose (a setgid group folder), so it is left as it is and `warn` is told.
  */
-export const ensurePrivateDir = async (dir: string): Promise<string> => {
-	await mkdir(dir, {recursive: true, mode: 0o700});
+export const ensurePrivateDir = async (
+	dir: string,
+	{existing = 'tighten', warn}: {existing?: 'tighten' | 'warn'; warn?: (line: string) => void} = {},
+): Promise<string> => {
+	let created: string | undefined;
+	try {
+		created = await mkdir(dir, {recursive: true, mode: 0o700});
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EEXIST' || code === 'ENOTDIR') {
+			throw new Error(`${dir} cannot be a directory: it, or a folder above it, is a file; name a directory`);
+		}
+		throw error;
+	}
 	const info = await lstat(dir);
 	if (info.isSymbolicLink() || !info.isDirectory()) {
 		throw new Error(`${dir} is not a directory (a symlink or a file is in the way)`);
@@ -65,8 +79,13 @@ export const ensurePrivateDir = async (dir: string): Promise<string> => {
 	if (uid !== undefined && info.uid !== uid) {
 		throw new Error(`${dir} belongs to uid ${info.uid}, not to us (uid ${uid}); refusing to keep our files there`);
 	}
-	if ((info.mode & 0o777) !== 0o700) {
-		await chmod(dir, 0o700);
+	const mode = info.mode & 0o7777;
+	if (created !== undefined || existing === 'tighten') {
+		if ((mode & 0o777) !== 0o700) {
+			await chmod(dir, 0o700);
+		}
+	} else if ((mode & 0o077) !== 0) {
+		warn?.(`${dir} is open to others (mode ${mode.toString(8)}): omega13 leaves it as it is and keeps its own files in it private (0600, folders 0700)`);
 	}
 	return dir;
 };
