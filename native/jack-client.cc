@@ -110,6 +110,7 @@ Napi::Function JackClientWrap::Define(Napi::Env env) {
 			InstanceMethod<&JackClientWrap::WritableFrames>("writableFrames"),
 			InstanceMethod<&JackClientWrap::Stats>("stats"),
 			InstanceMethod<&JackClientWrap::Anchor>("anchor"),
+			InstanceMethod<&JackClientWrap::TakeGaps>("takeGaps"),
 			InstanceMethod<&JackClientWrap::PeriodFrames>("periodFrames"),
 			InstanceMethod<&JackClientWrap::Ports>("ports"),
 			InstanceMethod<&JackClientWrap::Connections>("connections"),
@@ -327,6 +328,7 @@ Napi::Value JackClientWrap::Stats(const Napi::CallbackInfo& info) {
 	Napi::Object result = Napi::Object::New(env);
 	result.Set("xruns", static_cast<double>(state.xruns.load(std::memory_order_relaxed)));
 	result.Set("droppedFrames", static_cast<double>(state.droppedFrames.load(std::memory_order_relaxed)));
+	result.Set("missedFrames", static_cast<double>(state.missedFrames.load(std::memory_order_relaxed)));
 	result.Set("underrunFrames", static_cast<double>(state.underrunFrames.load(std::memory_order_relaxed)));
 	result.Set("framesCaptured", static_cast<double>(state.framesCaptured.load(std::memory_order_relaxed)));
 	result.Set("graphVersion", static_cast<double>(state.graphVersion.load(std::memory_order_acquire)));
@@ -335,6 +337,21 @@ Napi::Value JackClientWrap::Stats(const Napi::CallbackInfo& info) {
 		result.Set("shutdownReason", Napi::String::New(env, state.shutdownReason));
 	}
 	return result;
+}
+
+// The gaps published since the last call, oldest first, flat: [atFrame, frames, cause, atFrame, ...].
+Napi::Value JackClientWrap::TakeGaps(const Napi::CallbackInfo& info) {
+	Napi::Env env = info.Env();
+	RealtimeState& state = checkOpen(env, false);
+	Napi::Array flat = Napi::Array::New(env);
+	uint32_t at = 0;
+	Gap gap;
+	while (state.gaps.pop(gap)) {
+		flat.Set(at++, static_cast<double>(gap.atFrame));
+		flat.Set(at++, static_cast<double>(gap.frames));
+		flat.Set(at++, static_cast<double>(gap.cause));
+	}
+	return flat;
 }
 
 // [wallMicros, frame] of the latest cycle, or undefined before the first one ran.

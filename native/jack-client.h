@@ -25,6 +25,7 @@ private:
 	Napi::Value WritableFrames(const Napi::CallbackInfo& info);
 	Napi::Value Stats(const Napi::CallbackInfo& info);
 	Napi::Value Anchor(const Napi::CallbackInfo& info);
+	Napi::Value TakeGaps(const Napi::CallbackInfo& info);
 	Napi::Value PeriodFrames(const Napi::CallbackInfo& info);
 	Napi::Value Ports(const Napi::CallbackInfo& info);
 	Napi::Value Connections(const Napi::CallbackInfo& info);

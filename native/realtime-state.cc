@@ -26,6 +26,36 @@ int64_t realtimeMicros() {
 	return static_cast<int64_t>(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
 }
 
+// Real-time thread. The server's frame counter moves on every cycle whether or not we were run (a
+// stalled process, an async server that skipped a late client): a jump is audio we never saw.
+void noteMissedCycles(RealtimeState& state, jack_nframes_t nframes) {
+	const jack_nframes_t frameTime = jack_last_frame_time(state.client);
+	if (state.frameTimeKnown) {
+		// Unsigned arithmetic: right across the counter's wrap (about a day at 48 kHz). A jump backwards
+		// (a restarted clock) shows as a huge value and is not a gap.
+		const jack_nframes_t missed = frameTime - state.expectedFrameTime;
+		if (missed != 0 && missed < 0x80000000u) {
+			state.pendingMissed += missed;
+			state.missedFrames.store(state.missedFrames.load(std::memory_order_relaxed) + missed, std::memory_order_relaxed);
+		}
+	}
+	state.frameTimeKnown = true;
+	state.expectedFrameTime = frameTime + nframes;
+}
+
+// Real-time thread: the gaps waiting before the next frame that reaches the ring. A full gap queue (the
+// reader gone for minutes) keeps them pending: they are then told later than where they belong, but
+// their length is never lost.
+void publishPendingGaps(RealtimeState& state) {
+	const uint64_t at = state.input.writtenFrames();
+	if (state.pendingMissed > 0 && state.gaps.push(Gap{at, state.pendingMissed, kGapMissedCycles})) {
+		state.pendingMissed = 0;
+	}
+	if (state.pendingOverflow > 0 && state.gaps.push(Gap{at, state.pendingOverflow, kGapRingOverflow})) {
+		state.pendingOverflow = 0;
+	}
+}
+
 // Runs on JACK's real-time thread once per period. HAZARDS: no allocation (no new, no std::vector growth,
 // no std::string), no locks (no mutex, no printf, no N-API: JS is never called from here), no blocking
 // system call. Everything it touches was allocated before activation; its work is bounded by nframes.
@@ -51,13 +81,19 @@ int onProcess(jack_nframes_t nframes, void* arg) {
 	}
 
 	if (!state.inputPorts.empty()) {
+		noteMissedCycles(state, nframes);
 		state.clock.publish(wallMicros, state.input.writtenFrames());
 		for (size_t c = 0; c < state.inputPorts.size(); c++) {
 			state.inputPlanes[c] = static_cast<const float*>(jack_port_get_buffer(state.inputPorts[c], nframes));
 		}
 		// Never wait for the reader: when it is that far behind, drop the whole period so the gap falls on
-		// a period boundary, and count it.
-		if (!state.input.pushPlanar(state.inputPlanes.data(), nframes)) {
+		// a period boundary, and count it. Room only grows under us (the reader only frees), so a period
+		// that fits now fits at the push, and the gaps before it are published first.
+		if (state.input.writableFrames() >= nframes) {
+			publishPendingGaps(state);
+			state.input.pushPlanar(state.inputPlanes.data(), nframes);
+		} else {
+			state.pendingOverflow += nframes;
 			state.droppedFrames.store(state.droppedFrames.load(std::memory_order_relaxed) + nframes, std::memory_order_relaxed);
 		}
 	}

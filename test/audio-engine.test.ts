@@ -55,6 +55,63 @@ describe('AudioEngine', () => {
 		assert.equal(sinks[0]!.end?.frames, 1777);
 	});
 
+	it('fills frames that never arrived with silence of their exact length, in the capture and its record', async () => {
+		const {engine, source, sinks, events} = makeEngine();
+		feed(engine, source, 1500);
+		assert.ok((await engine.start()).ok);
+		feed(engine, source, 200);
+		source.miss(300);
+		feed(engine, source, 400, 50);
+		const stopped = await engine.stop();
+		assert.ok(stopped.ok && stopped.action === 'stopped');
+		assert.equal(stopped.capture.frames, 1000 + 200 + 300 + 400);
+		assert.equal(stopped.capture.droppedFrames, 300);
+		const data = sinks[0]!.data();
+		verifyCounter(data.subarray(0, 1200 * 2), 2);
+		assert.ok(data.subarray(1200 * 2, 1500 * 2).every(sample => sample === 0));
+		// After the silence the counter goes on where the source's clock was: 300 frames on.
+		assert.equal(verifyCounter(data.subarray(1500 * 2), 2).startFrame, 500 + 1200 + 300);
+		assert.deepEqual(sinks[0]!.end?.gaps, [{atFrame: 1200, frames: 300, cause: 'missed-cycles'}]);
+		assert.equal(sinks[0]!.end?.droppedFrames, 300);
+		assert.deepEqual(
+			events.filter(event => event.type === 'gap'),
+			[{type: 'gap', frames: 300, cause: 'missed-cycles', total: 300, capture: 1, filled: true}],
+		);
+		assert.equal(engine.getSnapshot().droppedFrames, 300);
+	});
+
+	it('lists a gap inside the pre-roll and dates the capture from its true first frame', async () => {
+		const {engine, source, sinks} = makeEngine();
+		feed(engine, source, 1000);
+		source.miss(250, 'ring-overflow');
+		feed(engine, source, 500);
+		const started = await engine.start();
+		assert.ok(started.ok && started.action === 'started');
+		assert.equal(started.capture.prerollFrames, 1000);
+		// The ring's oldest frame is source frame 750; the 1000 frames it holds span 1 s of the clock.
+		assert.equal(started.capture.startedAt, source.frameTime(1499) - 999);
+		assert.equal(started.capture.startedAt, source.frameTime(750));
+		const stopped = await engine.stop();
+		assert.ok(stopped.ok);
+		assert.deepEqual(sinks[0]!.end?.gaps, [{atFrame: 250, frames: 250, cause: 'ring-overflow'}]);
+		assert.ok(sinks[0]!.data().subarray(250 * 2, 500 * 2).every(sample => sample === 0));
+	});
+
+	it('ends the capture where the audio stopped when a gap is longer than it makes sense to fill', async () => {
+		const {engine, source, sinks, events} = makeEngine();
+		feed(engine, source, 1500);
+		assert.ok((await engine.start()).ok);
+		feed(engine, source, 100);
+		source.miss(700 * rate);
+		feed(engine, source, 200);
+		await engine.dispose();
+		assert.equal(sinks.length, 1);
+		assert.equal(sinks[0]!.end?.frames, 1100);
+		verifyCounter(sinks[0]!.data(), 2);
+		assert.equal(engine.getSnapshot().droppedFrames, 700 * rate);
+		assert.deepEqual(events.find(event => event.type === 'gap'), {type: 'gap', frames: 700 * rate, cause: 'missed-cycles', total: 700 * rate, capture: 1, filled: false});
+	});
+
 	it('dates the capture from its first pre-roll sample, not from the trigger', async () => {
 		const {engine, source} = makeEngine();
 		feed(engine, source, 2500);

@@ -1,4 +1,4 @@
-import type {CaptureSink, CaptureStart} from './capture-sink.js';
+import type {CaptureGap, CaptureSink, CaptureStart} from './capture-sink.js';
 import type {Frames} from '../util/units.js';
 
 /**
@@ -10,22 +10,36 @@ import type {Frames} from '../util/units.js';
  */
 export class ActiveCapture {
 	readonly start: CaptureStart;
-	/** Source drop counter when the capture began, to tell how many frames went missing inside it. */
-	readonly droppedAtStart: Frames;
+	readonly #gaps: CaptureGap[];
 	#frames: Frames = 0;
 	#pending: Float32Array[] | undefined = [];
 	#sink: CaptureSink | undefined;
 	#stopRequested = false;
 
-	constructor(start: CaptureStart, preroll: Float32Array, droppedAtStart: Frames) {
+	/** `gaps`: the silence already in the pre-roll. */
+	constructor(start: CaptureStart, preroll: Float32Array, gaps: readonly CaptureGap[]) {
 		this.start = start;
-		this.droppedAtStart = droppedAtStart;
+		this.#gaps = [...gaps];
 		this.#pending!.push(preroll);
 		this.#frames = start.prerollFrames;
 	}
 
 	get frames(): Frames {
 		return this.#frames;
+	}
+
+	get gaps(): readonly CaptureGap[] {
+		return this.#gaps;
+	}
+
+	/** Frames that never arrived (filled with silence) in the capture so far. */
+	get droppedFrames(): Frames {
+		return this.#gaps.reduce((sum, gap) => sum + gap.frames, 0);
+	}
+
+	/** The silence about to be appended stands for frames that never arrived. */
+	noteGap(frames: Frames, cause: CaptureGap['cause']): void {
+		this.#gaps.push({atFrame: this.#frames, frames, cause});
 	}
 
 	get sink(): CaptureSink | undefined {

@@ -1,8 +1,8 @@
 import {ActiveCapture} from './active-capture.js';
 import {AudioRing} from './audio-ring.js';
-import type {AudioSource} from './audio-source.js';
+import type {AudioSource, GapCause, SourceGap} from './audio-source.js';
 import type {AudioStream, AudioTap, RingSpan} from './audio-tap.js';
-import type {CaptureSinkFactory} from './capture-sink.js';
+import type {CaptureGap, CaptureSinkFactory} from './capture-sink.js';
 import type {EngineEvent, EngineEventListener} from './engine-events.js';
 import type {CaptureStatus, EngineSnapshot, FinishedCapture} from './engine-snapshot.js';
 import {LevelMeter, type ChannelReading} from './level-meter.js';
@@ -37,6 +37,16 @@ const shuttingDown: TriggerResult = {ok: false, reason: 'the recorder is shuttin
 const silentReading: ChannelReading = {peak: Number.NEGATIVE_INFINITY, rms: Number.NEGATIVE_INFINITY, clipped: false};
 
 /**
+ * A gap longer than this (and than the ring) is not filled: omega13 was stopped for that long, and an
+ * hour of silence written into a capture (and held in memory on its way to the disk) helps no one. The
+ * open capture ends where the audio stopped, and a new stream begins, as after a server restart.
+ */
+const longGapSeconds: Seconds = 600;
+
+/** A gap filled in the stream, while the ring may still hold it (a trigger's pre-roll lists it). */
+type StreamGap = {readonly streamFrame: Frames; readonly frames: Frames; readonly cause: GapCause};
+
+/**
  * Keeps the last `bufferSeconds` of the source in a ring and turns triggers into captures that begin in
  * the past. Everything runs on the JavaScript thread from one drain timer: the real-time thread only
  * fills the native ring, so the seam between pre-roll and live audio is a drain boundary and exact.
@@ -63,7 +73,16 @@ export class AudioEngine {
 	#stoppedReason: string | undefined;
 	#sessionDir: string | undefined;
 	#seenXruns = 0;
-	#seenDropped: Frames = 0;
+	/** Frames the source delivered (its own count: the silence put in for gaps is not in it). */
+	#sourceRead: Frames = 0;
+	/** Gaps the source told of that come after frames not read yet. */
+	#waitingGaps: SourceGap[] = [];
+	#ringGaps: StreamGap[] = [];
+	/** Frames filled with silence since the source started. */
+	#gapFrames: Frames = 0;
+	/** The newest frame that really arrived: its index in the stream and in the source (for wall-clock times). */
+	#newestReal: {readonly stream: Frames; readonly source: Frames} | undefined;
+	#silence: Float32Array;
 	/** The stream the ring holds; set by the first audio of each source (its time axis needs it). */
 	#stream: AudioStream | undefined;
 	#streams = 0;
@@ -86,6 +105,7 @@ export class AudioEngine {
 		this.#ring = this.#makeRing();
 		this.#meter = new LevelMeter(this.#source.channels);
 		this.#readBuffer = this.#makeReadBuffer();
+		this.#silence = this.#makeReadBuffer();
 		this.#levels = this.#silentLevels();
 		this.#snapshot = this.#buildSnapshot();
 		const drainIntervalMs = options.drainIntervalMs ?? 50;
@@ -148,16 +168,7 @@ export class AudioEngine {
 		const capacity = this.#readBuffer.length / source.channels;
 		for (;;) {
 			const frames = source.read(this.#readBuffer);
-			if (frames > 0) {
-				const firstFrame = this.#ring.totalFrames;
-				this.#ring.write(this.#readBuffer, frames);
-				const stream = (this.#stream ??= this.#startStream());
-				for (const tap of this.#taps) {
-					tap.write(stream, this.#readBuffer, frames, firstFrame);
-				}
-				this.#meter.add(this.#readBuffer, frames);
-				this.#active?.append(this.#readBuffer, frames);
-			}
+			this.#take(frames);
 			if (frames < capacity) {
 				break;
 			}
@@ -172,6 +183,92 @@ export class AudioEngine {
 		if (now - this.#lastPublish >= this.#publishIntervalMs) {
 			this.#publish(now);
 		}
+	}
+
+	/**
+	 * `frames` just read into the read buffer, with the gaps that fall among them (or right after them)
+	 * filled with silence of their exact length: so frame N of the stream, and of a capture, is always
+	 * N periods of the sample clock after frame 0.
+	 */
+	#take(frames: Frames): void {
+		const start = this.#sourceRead;
+		const gaps = this.#source.takeGaps?.();
+		if (gaps !== undefined && gaps.length > 0) {
+			this.#waitingGaps.push(...gaps);
+		}
+		let done = 0;
+		while (this.#waitingGaps[0] !== undefined && this.#waitingGaps[0].atFrame <= start + frames) {
+			const gap = this.#waitingGaps.shift()!;
+			const at = Math.min(frames, Math.max(done, gap.atFrame - start));
+			this.#feed(done, at);
+			done = at;
+			this.#fillGap(gap);
+		}
+		this.#feed(done, frames);
+		this.#sourceRead = start + frames;
+	}
+
+	/** Frames `[from, to)` of the read buffer go to the ring, the taps, the meter and the open capture. */
+	#feed(from: Frames, to: Frames): void {
+		if (to <= from) {
+			return;
+		}
+		const {channels} = this.#source;
+		const block = this.#readBuffer.subarray(from * channels, to * channels);
+		const frames = to - from;
+		const firstFrame = this.#ring.totalFrames;
+		this.#ring.write(block, frames);
+		const stream = (this.#stream ??= this.#startStream());
+		for (const tap of this.#taps) {
+			tap.write(stream, block, frames, firstFrame);
+		}
+		this.#meter.add(block, frames);
+		this.#active?.append(block, frames);
+		this.#newestReal = {stream: firstFrame + frames - 1, source: this.#sourceRead + to - 1};
+	}
+
+	#fillGap(gap: SourceGap): void {
+		const capture = this.#active;
+		this.#gapFrames += gap.frames;
+		const event = {type: 'gap', frames: gap.frames, cause: gap.cause, total: this.#gapFrames, capture: capture?.sink?.index} as const;
+		const {sampleRate} = this.#source;
+		if (gap.frames > Math.max(this.#ring.capacity, longGapSeconds * sampleRate)) {
+			if (capture?.sink) {
+				void this.#stopNow(capture);
+			} else {
+				capture?.requestStop();
+			}
+			this.#emit({...event, filled: false});
+			this.#newStream();
+			return;
+		}
+		const stream = (this.#stream ??= this.#startStream());
+		const firstFrame = this.#ring.totalFrames;
+		this.#ringGaps.push({streamFrame: firstFrame, frames: gap.frames, cause: gap.cause});
+		// Only the gaps the ring still holds are kept.
+		while (this.#ringGaps[0] !== undefined && this.#ringGaps[0].streamFrame + this.#ringGaps[0].frames <= this.#ring.oldestFrame) {
+			this.#ringGaps.shift();
+		}
+		capture?.noteGap(gap.frames, gap.cause);
+		this.#ring.writeSilence(gap.frames);
+		const block = this.#silence.length / this.#source.channels;
+		for (let done = 0; done < gap.frames; done += block) {
+			const frames = Math.min(block, gap.frames - done);
+			for (const tap of this.#taps) {
+				tap.write(stream, this.#silence, frames, firstFrame + done);
+			}
+			capture?.append(this.#silence, frames);
+		}
+		this.#emit({...event, filled: true});
+	}
+
+	/** Wall-clock time of frame `frame` of the stream, from the newest frame that really arrived. */
+	#frameTime(frame: Frames): EpochMs {
+		const newest = this.#newestReal;
+		if (newest === undefined) {
+			return Date.now();
+		}
+		return this.#source.frameTime(newest.source) - ((newest.stream - frame) * 1000) / this.#source.sampleRate;
 	}
 
 	/**
@@ -307,14 +404,21 @@ export class AudioEngine {
 	/** A capture whose first `frames` are the newest in the ring (all of it, for a trigger). */
 	#newCapture(frames: Frames): ActiveCapture {
 		const source = this.#source;
+		const first = this.#ring.totalFrames - frames;
 		const start = {
 			sampleRate: source.sampleRate,
 			channels: source.channels,
-			startedAt: source.frameTime(this.#ring.totalFrames - frames),
+			// From the newest frame back: the silence of any gap in the pre-roll counts, as it does in the file.
+			startedAt: this.#frameTime(first),
 			triggeredAt: Date.now(),
 			prerollFrames: frames,
 		};
-		return new ActiveCapture(start, this.#ring.copyLast(frames), source.stats().droppedFrames);
+		const gaps = this.#ringGaps.flatMap((gap): CaptureGap[] => {
+			const from = Math.max(gap.streamFrame, first);
+			const to = Math.min(gap.streamFrame + gap.frames, this.#ring.totalFrames);
+			return to > from ? [{atFrame: from - first, frames: to - from, cause: gap.cause}] : [];
+		});
+		return new ActiveCapture(start, this.#ring.copyLast(frames), gaps);
 	}
 
 	/** Opens the capture's file; when it cannot, says why (event and result). The one path for every capture. */
@@ -348,14 +452,16 @@ export class AudioEngine {
 		if (old !== source) {
 			old.dispose();
 		}
-		this.#ring = this.#makeRing();
-		this.#stream = undefined;
+		this.#newStream();
 		this.#meter = new LevelMeter(source.channels);
 		this.#readBuffer = this.#makeReadBuffer();
+		this.#silence = this.#makeReadBuffer();
 		this.#levels = this.#silentLevels();
 		this.#stoppedReason = undefined;
 		this.#seenXruns = 0;
-		this.#seenDropped = 0;
+		this.#sourceRead = 0;
+		this.#waitingGaps = [];
+		this.#gapFrames = 0;
 		this.#emit({type: 'source-started', name: source.name});
 		this.#publish();
 	}
@@ -387,10 +493,9 @@ export class AudioEngine {
 	async #finish(capture: ActiveCapture): Promise<TriggerResult> {
 		const sink = capture.sink!;
 		const {start} = capture;
-		const {frames} = capture;
-		const droppedFrames = this.#source.stats().droppedFrames - capture.droppedAtStart;
+		const {frames, droppedFrames, gaps} = capture;
 		try {
-			await sink.finish({frames, droppedFrames, endedAt: Date.now()});
+			await sink.finish({frames, droppedFrames, gaps, endedAt: Date.now()});
 		} catch (error) {
 			const reason = `capture ${sink.index} could not be finished: ${errorMessage(error)}`;
 			this.#emit({type: 'capture-failed', reason, path: sink.path});
@@ -424,10 +529,6 @@ export class AudioEngine {
 		if (stats.xruns !== this.#seenXruns) {
 			this.#seenXruns = stats.xruns;
 			this.#emit({type: 'xrun', total: stats.xruns});
-		}
-		if (stats.droppedFrames !== this.#seenDropped) {
-			this.#emit({type: 'frames-dropped', frames: stats.droppedFrames - this.#seenDropped, total: stats.droppedFrames});
-			this.#seenDropped = stats.droppedFrames;
 		}
 		if (stats.shutdownReason !== undefined && this.#stoppedReason === undefined) {
 			this.#stoppedReason = stats.shutdownReason;
@@ -485,7 +586,7 @@ export class AudioEngine {
 			lastRefusal: this.#lastRefusal,
 			lastCapture: this.#lastCapture,
 			xruns: stats.xruns,
-			droppedFrames: stats.droppedFrames,
+			droppedFrames: this.#gapFrames,
 			sessionDir: this.#sessionDir,
 		};
 	}
@@ -500,6 +601,14 @@ export class AudioEngine {
 	#startStream(): AudioStream {
 		const source = this.#source;
 		return {id: ++this.#streams, sampleRate: source.sampleRate, channels: source.channels, axis: new TimeAxis(source.frameTime(0), source.sampleRate)};
+	}
+
+	/** An empty ring and a new stream (frame indices from 0, a new time axis), for the taps too. */
+	#newStream(): void {
+		this.#ring = this.#makeRing();
+		this.#stream = undefined;
+		this.#ringGaps = [];
+		this.#newestReal = undefined;
 	}
 
 	#makeRing(): AudioRing {

@@ -75,6 +75,20 @@ export class AudioRing {
 		}
 	}
 
+	/** Appends `frames` of silence (frames that never arrived), as cheaply for an hour as for a period. */
+	writeSilence(frames: Frames): void {
+		const {channels, capacity} = this;
+		const written = Math.min(frames, capacity);
+		let at = (this.#writePtr + frames - written) % capacity;
+		for (let remaining = written; remaining > 0; ) {
+			const run = Math.min(remaining, capacity - at);
+			this.#data.fill(0, at * channels, (at + run) * channels);
+			at = (at + run) % capacity;
+			remaining -= run;
+		}
+		this.#advance(frames);
+	}
+
 	/**
 	 * Calls `visit` with the last `frames` frames (at most `bufferFilled`), oldest to newest, as at most two
 	 * views into the ring. The views are only valid during the call.

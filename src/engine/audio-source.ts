@@ -8,6 +8,23 @@ export const SourceKind = {
 } as const;
 export type SourceKind = (typeof SourceKind)[keyof typeof SourceKind];
 
+/** Why a stretch of frames never arrived. */
+export const GapCause = {
+	/** The server ran cycles without running us (omega13 was stalled: stopped, swapped out, starved). */
+	missedCycles: 'missed-cycles',
+	/** The frames arrived, but the reader had fallen so far behind that there was no room for them. */
+	ringOverflow: 'ring-overflow',
+} as const;
+export type GapCause = (typeof GapCause)[keyof typeof GapCause];
+
+/** Frames that never arrived, and where in the delivered stream they belong. */
+export type SourceGap = {
+	/** They belong before this frame (counted as `read` delivers frames, from 0). */
+	readonly atFrame: Frames;
+	readonly frames: Frames;
+	readonly cause: GapCause;
+};
+
 /** Counters a source keeps since it opened. */
 export type SourceStats = {
 	/** Server-side overruns/underruns reported by JACK (or 0 for sources without a server). */
@@ -43,6 +60,11 @@ export type AudioSource = {
 	 * this source ever delivered, 0-based) was captured.
 	 */
 	frameTime(frame: Frames): EpochMs;
+	/**
+	 * The gaps found since the last call, oldest first. A gap is told no later than the first frame
+	 * after it is delivered (read it, then take the gaps). Absent: the source never has gaps.
+	 */
+	takeGaps?(): SourceGap[];
 	stats(): SourceStats;
 	/** Releases the client/timer. Idempotent. */
 	dispose(): void;

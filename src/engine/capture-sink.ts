@@ -1,4 +1,13 @@
+import type {GapCause} from './audio-source.js';
 import type {EpochMs, Frames, Hertz} from '../util/units.js';
+
+/** Silence the engine put in a capture where frames never arrived, so its time axis stays true. */
+export type CaptureGap = {
+	/** The first silent frame, counted from the capture's first frame. */
+	readonly atFrame: Frames;
+	readonly frames: Frames;
+	readonly cause: GapCause;
+};
 
 /** What the engine knows when a capture begins. */
 export type CaptureStart = {
@@ -14,8 +23,10 @@ export type CaptureStart = {
 /** How a capture ended, for its record. */
 export type CaptureEnd = {
 	readonly frames: Frames;
-	/** Frames lost inside the capture because the drain fell behind the real-time side (normally 0). */
+	/** Frames that never arrived inside the capture (the sum of `gaps`; normally 0). */
 	readonly droppedFrames: Frames;
+	/** Where the capture holds silence for frames that never arrived, oldest first. */
+	readonly gaps: readonly CaptureGap[];
 	readonly endedAt: EpochMs;
 };
 

@@ -1,3 +1,4 @@
+import type {GapCause} from './audio-source.js';
 import type {CaptureStatus, FinishedCapture} from './engine-snapshot.js';
 import type {Frames} from '../util/units.js';
 
@@ -8,7 +9,11 @@ export type EngineEvent =
 	| {readonly type: 'capture-refused'; readonly reason: string}
 	| {readonly type: 'capture-failed'; readonly reason: string; readonly path: string | undefined}
 	| {readonly type: 'xrun'; readonly total: number}
-	| {readonly type: 'frames-dropped'; readonly frames: Frames; readonly total: Frames}
+	/**
+	 * Frames that never arrived were filled with silence (in the capture too, `capture` its number), or,
+	 * past `longGapFrames`, ended the capture and began a new stream.
+	 */
+	| {readonly type: 'gap'; readonly frames: Frames; readonly cause: GapCause; readonly total: Frames; readonly capture: number | undefined; readonly filled: boolean}
 	| {readonly type: 'source-stopped'; readonly reason: string}
 	| {readonly type: 'source-started'; readonly name: string};
 

@@ -2,6 +2,7 @@ import {existsSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {GapCause, type SourceGap} from './audio-source.js';
 import {JackError, JackErrorCode} from './jack-errors.js';
 import {jackPortNamePattern} from './jack-names.js';
 import type {EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
@@ -59,6 +60,8 @@ export type JackStats = {
 	readonly droppedFrames: Frames;
 	/** Output frames played as silence because `write` did not keep up (counted once output started). */
 	readonly underrunFrames: Frames;
+	/** Frames of cycles the server ran without running us (we were stalled). */
+	readonly missedFrames: Frames;
 	/** Every frame the process callback handled, dropped ones included. */
 	readonly framesCaptured: Frames;
 	/** Input frames waiting for `read`. */
@@ -88,6 +91,7 @@ type NativeClient = {
 	writableFrames(): number;
 	stats(): Omit<JackStats, 'shutdownReason'> & {shutdownReason?: string};
 	anchor(): [wallMicros: number, frame: number] | undefined;
+	takeGaps(): number[];
 	periodFrames(): number;
 	ports(): NativePort[];
 	connections(port: string): string[];
@@ -104,6 +108,9 @@ export type JackAddon = {
 };
 
 const addonFile = path.join('build', 'Release', 'omega13_jack.node');
+
+/** The native side's cause code for a period dropped because the ring was full (gap-ring.h). */
+const nativeRingOverflow = 2;
 
 /** The package root: the nearest directory above this file that has a package.json. */
 const packageRoot = (): string => {
@@ -305,6 +312,19 @@ export class JackClient {
 		}
 		const [wallMicros, anchorFrame] = anchor;
 		return wallMicros / 1000 + ((frame - anchorFrame) / this.sampleRate) * 1000;
+	}
+
+	/**
+	 * The gaps in the input found since the last call: cycles the server ran without us, and periods
+	 * dropped because the ring was full. Each is told before the frame after it can be read.
+	 */
+	takeGaps(): SourceGap[] {
+		const flat = this.#native.takeGaps();
+		const gaps: SourceGap[] = [];
+		for (let i = 0; i + 2 < flat.length; i += 3) {
+			gaps.push({atFrame: flat[i]!, frames: flat[i + 1]!, cause: flat[i + 2] === nativeRingOverflow ? GapCause.ringOverflow : GapCause.missedCycles});
+		}
+		return gaps;
 	}
 
 	/** Every port on the server that passes `filter`, in the server's order. */

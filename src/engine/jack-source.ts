@@ -1,4 +1,4 @@
-import type {AudioSource, SourceStats} from './audio-source.js';
+import type {AudioSource, SourceGap, SourceStats} from './audio-source.js';
 import {JackError, JackErrorCode, isJackError} from './jack-errors.js';
 import {JackClient} from './jack-native.js';
 import type {EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
@@ -101,6 +101,10 @@ export class JackSource implements AudioSource {
 
 	frameTime(frame: Frames): EpochMs {
 		return this.client.frameTime(frame);
+	}
+
+	takeGaps(): SourceGap[] {
+		return this.#disposed ? [] : this.client.takeGaps();
 	}
 
 	/** The counters; after dispose, the last ones seen. */

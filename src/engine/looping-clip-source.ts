@@ -1,4 +1,4 @@
-import type {AudioSource, SourceKind, SourceStats} from './audio-source.js';
+import {GapCause, type AudioSource, type SourceGap, type SourceKind, type SourceStats} from './audio-source.js';
 import {ClipReader, type Clip} from './clip-reader.js';
 import type {EpochMs, Frames, Hertz, Seconds} from '../util/units.js';
 
@@ -47,6 +47,8 @@ export class LoopingClipSource implements AudioSource {
 	readonly #startedAt: EpochMs;
 	readonly #maxBacklog: Frames;
 	readonly #skips: Skip[] = [];
+	/** Skips not yet taken by `takeGaps`. */
+	#gaps: SourceGap[] = [];
 	/** Frames handed out so far: the next frame's index. */
 	#delivered: Frames = 0;
 	/** Frames dropped so far (the clock's frame count is delivered + skipped). */
@@ -91,6 +93,7 @@ export class LoopingClipSource implements AudioSource {
 			const drop = due - this.#maxBacklog;
 			this.#skipped += drop;
 			this.#skips.push({fromFrame: this.#delivered, skippedBefore: this.#skipped});
+			this.#gaps.push({atFrame: this.#delivered, frames: drop, cause: GapCause.ringOverflow});
 			due = this.#maxBacklog;
 		}
 		const frames = Math.max(0, Math.min(due, Math.floor(into.length / this.channels)));
@@ -109,6 +112,12 @@ export class LoopingClipSource implements AudioSource {
 			}
 		}
 		return this.#startedAt + ((frame + skippedBefore) * 1000) / this.sampleRate;
+	}
+
+	takeGaps(): SourceGap[] {
+		const gaps = this.#gaps;
+		this.#gaps = [];
+		return gaps;
 	}
 
 	stats(): SourceStats {

@@ -110,6 +110,7 @@ export class SessionCaptures {
 					frames,
 					durationSeconds: framesToSeconds(frames, start.sampleRate),
 					droppedFrames: end.droppedFrames,
+					gaps: end.gaps,
 				});
 				if (failure) {
 					throw failure;

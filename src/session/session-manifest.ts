@@ -1,4 +1,6 @@
 import {z} from 'zod';
+import {GapCause} from '../engine/audio-source.js';
+import type {CaptureGap} from '../engine/capture-sink.js';
 import type {Frames, Hertz, Seconds} from '../util/units.js';
 import {sampleFormats, type SampleFormat} from '../wav/sample-format.js';
 import {TranscriptStatus, type TranscriptState} from './transcript-state.js';
@@ -35,8 +37,10 @@ export type CaptureRecord = {
 	readonly sampleRate: Hertz;
 	readonly sampleFormat: SampleFormat;
 	readonly prerollFrames: Frames;
-	/** Frames lost inside the capture because the drain fell behind (normally 0). */
+	/** Frames that never arrived inside the capture, filled with silence (the sum of `gaps`; normally 0). */
 	readonly droppedFrames: Frames;
+	/** Where those frames are: the file holds silence of their exact length there, so its times stay true. */
+	readonly gaps?: readonly CaptureGap[];
 	readonly transcript?: TranscriptState;
 };
 
@@ -81,6 +85,7 @@ export const captureRecordSchema = z.looseObject({
 	sampleFormat: z.enum(sampleFormats as [SampleFormat, ...SampleFormat[]]),
 	prerollFrames: count,
 	droppedFrames: count,
+	gaps: z.array(z.looseObject({atFrame: count, frames: count, cause: z.enum(Object.values(GapCause) as [GapCause, ...GapCause[]])})).optional(),
 	transcript: transcriptSchema.optional(),
 });
 

@@ -133,6 +133,12 @@ export type CounterDisturbance = {
 	 * player's port buffer again, which still holds its previous period). Only a whole period counts.
 	 */
 	readonly repeated?: number;
+	/**
+	 * Frames of exact silence on every channel: a gap omega13 filled, as long as the time it stands for.
+	 * The counter goes on after it up to that many frames ahead (`skipped`): exactly that many when only
+	 * omega13 missed the cycles, none when the player missed them too (nothing was played then).
+	 */
+	readonly filled?: number;
 };
 
 /** Frames of unbroken counter that show the signal is back in order after a disturbance. */
@@ -166,6 +172,14 @@ export const verifyCounterInOrder = (interleaved: Float32Array, channels: number
 		}
 		return first !== undefined;
 	};
+	/** How many frames from `i` on are 0 on every channel. */
+	const silentRunAt = (i: number): number => {
+		let j = i;
+		while (j < frames && interleaved.subarray(j * channels, (j + 1) * channels).every(sample => sample === 0)) {
+			j++;
+		}
+		return j - i;
+	};
 	/** Frames `[i, i + periodFrames)` are the period just before them again, frame for frame. */
 	const repeatsPeriodBefore = (i: number): boolean => {
 		if (i < periodFrames || i + periodFrames > frames) {
@@ -187,6 +201,14 @@ export const verifyCounterInOrder = (interleaved: Float32Array, channels: number
 	for (let i = 1; i < frames; i++) {
 		if (frameAt(i) === (last + 1) % period) {
 			last = (last + 1) % period;
+			continue;
+		}
+		const silent = silentRunAt(i);
+		const after = silent > 0 && i + silent < frames ? frameAt(i + silent) : undefined;
+		if (after !== undefined && ahead(after, last) >= 1 && ahead(after, last) <= silent + 1 && inOrderFrom(i + silent)) {
+			disturbances.push({frame: i, tornFrames: 0, skipped: ahead(after, last) - 1, filled: silent});
+			last = after;
+			i += silent;
 			continue;
 		}
 		if (repeatsPeriodBefore(i)) {

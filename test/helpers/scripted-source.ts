@@ -1,4 +1,4 @@
-import type {AudioSource, SourceStats} from '../../src/engine/audio-source.js';
+import type {AudioSource, GapCause, SourceGap, SourceStats} from '../../src/engine/audio-source.js';
 import type {CaptureSink, CaptureSinkFactory, CaptureStart, CaptureEnd} from '../../src/engine/capture-sink.js';
 import type {Frames} from '../../src/util/units.js';
 import {fillCounter} from './counter-signal.js';
@@ -15,6 +15,11 @@ export class ScriptedSource implements AudioSource {
 	readonly portNames: readonly string[];
 	readonly #queue: Float32Array[] = [];
 	#produced: Frames = 0;
+	/** Frames made readable (the source's own count: missed frames are not in it). */
+	#delivered: Frames = 0;
+	#gaps: SourceGap[] = [];
+	/** Every gap so far, for frame times. */
+	readonly #allGaps: SourceGap[] = [];
 	#shutdownReason: string | undefined;
 	disposed = 0;
 
@@ -33,6 +38,21 @@ export class ScriptedSource implements AudioSource {
 		}
 		this.#queue.push(block);
 		this.#produced += frames;
+		this.#delivered += frames;
+	}
+
+	/** `frames` of the counter go by without reaching us (a stall, an overflow): a gap before the next frame fed. */
+	miss(frames: Frames, cause: GapCause = 'missed-cycles'): void {
+		const gap = {atFrame: this.#delivered, frames, cause};
+		this.#gaps.push(gap);
+		this.#allGaps.push(gap);
+		this.#produced += frames;
+	}
+
+	takeGaps(): SourceGap[] {
+		const gaps = this.#gaps;
+		this.#gaps = [];
+		return gaps;
 	}
 
 	shutDown(reason: string): void {
@@ -60,7 +80,8 @@ export class ScriptedSource implements AudioSource {
 	}
 
 	frameTime(frame: Frames): number {
-		return this.startMs + (frame / this.sampleRate) * 1000;
+		const missed = this.#allGaps.filter(gap => gap.atFrame <= frame).reduce((sum, gap) => sum + gap.frames, 0);
+		return this.startMs + ((frame + missed) / this.sampleRate) * 1000;
 	}
 
 	stats(): SourceStats {
