@@ -17,6 +17,8 @@ import {RoutingKeeper} from './routing-keeper.js';
 import {describeRouting, loadRouting, saveRouting} from './routing-memory.js';
 import {SourceSupervisor} from './source-supervisor.js';
 import {startAfterCapture} from './after-capture.js';
+import {startVoiceTrigger} from './voice-setup.js';
+import type {VoiceTrigger} from './voice-trigger.js';
 import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
 import type {StatusReport} from '../control/control-protocol.js';
@@ -40,6 +42,8 @@ export type Recorder = {
 	readonly socketPath: string;
 	/** The HTTP API, persistence and archive (each only when asked for). */
 	readonly services: AudioServices;
+	/** Starts and ends captures on speech (`--trigger voice|both`). */
+	readonly voice: VoiceTrigger | undefined;
 	/** Starts the next capture in a new session directory; refused while recording. */
 	newSession(): string;
 	/** Queues a capture of the current session for transcription (again). */
@@ -169,6 +173,8 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		exitPath,
 	});
 
+	const voice = startVoiceTrigger(settings, engine, say, exitPath);
+
 	return {
 		engine,
 		captures,
@@ -176,6 +182,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		sessionsRoot,
 		socketPath,
 		services,
+		voice,
 		newSession() {
 			if (engine.recording) {
 				return 'stop the capture first: a new session starts with the next capture';
@@ -194,6 +201,10 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 			});
 		},
 		async startHotkey() {
+			if (settings.trigger === 'voice') {
+				say('global hotkey off: speech starts and ends captures (--trigger both keeps the hotkey too); `omega13 toggle` works');
+				return 'hotkey off (voice)';
+			}
 			if (settings.hotkey === 'off') {
 				say('global hotkey off (--hotkey off); `omega13 toggle` works');
 				return 'hotkey off';

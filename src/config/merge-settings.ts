@@ -85,10 +85,17 @@ export const resolveSettings = async (options: ResolveSettingsOptions = {}): Pro
 /** Rules between settings, checked once the file and the flags are merged; `fromFlags` when the file is not involved. */
 const crossCheck = ({settings, origins}: LoadedSettings): Array<{problem: string; fromFlags: boolean}> => {
 	const problems: Array<{problem: string; fromFlags: boolean}> = [];
+	const fromFlags = (...keys: Array<keyof typeof origins>): boolean => !keys.some(key => origins[key].startsWith('config file'));
 	if (settings.inputs.length > settings.channels) {
 		problems.push({
 			problem: `inputs: ${settings.inputs.length} ports are set (${origins.inputs}) but channels is ${settings.channels} (${origins.channels}): raise channels or connect fewer ports`,
-			fromFlags: ![origins.inputs, origins.channels].some(origin => origin.startsWith('config file')),
+			fromFlags: fromFlags('inputs', 'channels'),
+		});
+	}
+	if (settings.voicePrerollSeconds > settings.bufferSeconds) {
+		problems.push({
+			problem: `voicePrerollSeconds: ${settings.voicePrerollSeconds} s (${origins.voicePrerollSeconds}) is more than the ring holds, bufferSeconds ${settings.bufferSeconds} (${origins.bufferSeconds}): lower it or raise --buffer-seconds`,
+			fromFlags: fromFlags('voicePrerollSeconds', 'bufferSeconds'),
 		});
 	}
 	return problems;

@@ -4,6 +4,7 @@ import {ringBytes} from '../engine/audio-ring.js';
 import {jackClientNamePattern, jackPortNamePattern} from '../engine/jack-names.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
 import {AudioFormat, FileNaming, PersistFormat} from '../session/file-formats.js';
+import {Trigger} from './trigger.js';
 import {defaultModelName} from '../transcribe/model-catalog.js';
 import {isModelName} from '../transcribe/model-resolve.js';
 import {appDirs, type XdgEnv} from '../util/app-dirs.js';
@@ -200,6 +201,22 @@ export const settingSpecs = {
 		help: 'Global hotkey (X11) that toggles a capture, e.g. ctrl+alt+space, F9, ctrl+shift+r; "off" for none',
 		about: 'The global hotkey that toggles a capture (needs an X display), e.g. "ctrl+alt+space" or "F9"; "off" for none.',
 	}),
+	trigger: row({
+		flag: 'trigger',
+		value: text('MODE'),
+		schema: z.enum(Trigger),
+		expected: '"key", "voice" or "both"',
+		default: Trigger.key,
+		help: 'What starts and stops captures: key (the hotkey, `omega13 toggle`), voice (speech, found by Silero VAD), or both',
+		about: 'What starts and stops captures: "key" (the hotkey and `omega13 toggle`), "voice" (speech: an energy gate wakes Silero VAD) or "both" (the hotkey starts and stops early).',
+	}),
+	voiceBeginDb: range('voice-begin-db', 'DB', -90, 0, 'dBFS', -35, 'Voice trigger: input this loud (dBFS, any channel) wakes the speech detector, -90 to 0'),
+	voiceEndDb: range('voice-end-db', 'DB', -90, 0, 'dBFS', -40, 'Voice trigger: below this (dBFS) the input counts as silence, -90 to 0 (above --voice-begin-db it is that)'),
+	voiceSustainSeconds: range('voice-sustain', 'S', 0.01, 2, 'seconds', 0.1, 'Voice trigger: how long the input must stay above --voice-begin-db before the detector runs, 0.01 to 2 s'),
+	voicePrerollSeconds: range('voice-preroll', 'S', 0, 1800, 'seconds', 1, 'Voice trigger: seconds kept before the speech began, 0 up to --buffer-seconds'),
+	voiceHangoverSeconds: range('voice-hangover', 'S', 0.2, 60, 'seconds', 1.5, 'Voice trigger: seconds without speech that end a capture, 0.2 to 60'),
+	voiceMaxSeconds: range('voice-max', 'S', 5, 3600, 'seconds', 120, 'Voice trigger: a capture this long goes on in a new one, with no frame lost or repeated, 5 to 3600 s'),
+	voiceMinSpeechSeconds: range('voice-min-speech', 'S', 0.1, 10, 'seconds', 0.4, 'Voice trigger: speech shorter than this starts no capture, 0.1 to 10 s'),
 	transcription: row({
 		flag: 'transcribe',
 		schema: boolean,

@@ -303,9 +303,12 @@ export class AudioEngine {
 		return this.#active ? this.stop() : this.start();
 	}
 
-	/** Starts a capture whose first frame is the oldest frame in the ring. */
-	async start(): Promise<TriggerResult> {
-		const starting = this.#start();
+	/**
+	 * Starts a capture whose first frame is the oldest frame in the ring, or frame `fromFrame` of the
+	 * ring's stream (see `ringSpan`) when given: the voice trigger starts a second before speech began.
+	 */
+	async start(options: {readonly fromFrame?: Frames} = {}): Promise<TriggerResult> {
+		const starting = this.#start(options.fromFrame);
 		this.#starting = starting;
 		try {
 			return await starting;
@@ -316,7 +319,7 @@ export class AudioEngine {
 		}
 	}
 
-	async #start(): Promise<TriggerResult> {
+	async #start(fromFrame: Frames | undefined): Promise<TriggerResult> {
 		if (this.#disposed) {
 			return shuttingDown;
 		}
@@ -327,7 +330,32 @@ export class AudioEngine {
 		if (refused) {
 			return refused;
 		}
-		const capture = this.#newCapture(this.#ring.bufferFilled);
+		const {totalFrames, bufferFilled} = this.#ring;
+		const preroll = fromFrame === undefined ? bufferFilled : Math.max(0, Math.min(bufferFilled, totalFrames - fromFrame));
+		return this.#begin(this.#newCapture(preroll));
+	}
+
+	/**
+	 * Ends the open capture at the current drain boundary and goes on at once in a new one that begins with
+	 * the very next frame (no pre-roll): a long capture cut in parts with no frame lost or repeated.
+	 */
+	async split(): Promise<{readonly stopped: TriggerResult; readonly started: TriggerResult}> {
+		const capture = this.#active;
+		if (!capture?.sink || this.#disposed) {
+			const refused: TriggerResult = this.#disposed ? shuttingDown : {ok: false, reason: 'not recording'};
+			return {stopped: refused, started: refused};
+		}
+		this.drain();
+		// Both captures change hands here, between two drains: the seam is exact.
+		const next = this.#newCapture(0);
+		this.#active = undefined;
+		const stopping = this.#finishTracked(capture);
+		const [stopped, started] = await Promise.all([stopping, this.#begin(next)]);
+		return {stopped, started};
+	}
+
+	/** Makes `capture` the open one and opens its file; the one path of start and split. */
+	async #begin(capture: ActiveCapture): Promise<TriggerResult> {
 		this.#active = capture;
 		this.#lastRefusal = undefined;
 		const failed = await this.#open(capture);

@@ -1,0 +1,316 @@
+import type {AudioEngine, TriggerResult} from '../engine/audio-engine.js';
+import type {AudioStream, AudioTap} from '../engine/audio-tap.js';
+import {downmixToMono, resample} from '../transcribe/resampler.js';
+import {vadSampleRate, type SpeechDetector, type SpeechSegment} from '../transcribe/speech-detector.js';
+import {captureNumber} from '../session/session.js';
+import {localDateTime} from '../util/time-format.js';
+import type {Decibels, Frames, Seconds} from '../util/units.js';
+
+export type VoiceTriggerOptions = {
+	/** Input this loud (any channel) wakes the detector. */
+	readonly beginDb: Decibels;
+	/** Below this the input is silence (no detector run while a capture's speech may have ended). */
+	readonly endDb: Decibels;
+	/** How long the input stays above `beginDb` before the detector runs. */
+	readonly sustainSeconds: Seconds;
+	/** Kept before the speech began. */
+	readonly prerollSeconds: Seconds;
+	/** Without speech this long, a capture ends. */
+	readonly hangoverSeconds: Seconds;
+	/** A capture this long goes on in a new one. */
+	readonly maxSeconds: Seconds;
+	/** Speech shorter than this starts no capture. */
+	readonly minSpeechSeconds: Seconds;
+	/** How often the detector may run. @default 150 */
+	readonly tickMs?: number;
+};
+
+/** What the trigger is doing, for the banner and `status`. */
+export const VoiceState = {
+	/** Quiet: nothing runs but the energy gate. */
+	listening: 'listening',
+	/** The input is loud: Silero VAD is looking for speech in it. */
+	checking: 'checking',
+	/** Recording speech. */
+	speech: 'speech',
+	/** Recording, no speech for a moment: the capture ends when the hangover runs out. */
+	hangover: 'hangover',
+} as const;
+export type VoiceState = (typeof VoiceState)[keyof typeof VoiceState];
+
+/** Energy is judged over blocks this long (a tenth of the shortest sustain worth asking for). */
+const blockSeconds: Seconds = 0.01;
+/**
+ * The detector sees this much before the gate opened: speech often begins quieter than the gate (a soft
+ * consonant), and Silero needs some context to call it.
+ */
+const contextSeconds: Seconds = 1;
+/** Longest window sent while looking for a start (a long loud stretch of noise is looked at from its end). */
+const maxWindowSeconds: Seconds = 3;
+/** Window sent while recording, to see whether speech goes on. */
+const followWindowSeconds: Seconds = 1;
+
+type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | 'split' | 'getSnapshot' | 'addTap'>;
+
+/**
+ * Starts and ends captures on speech, in two stages: an energy gate on the live audio (cheap, in the
+ * drain loop) wakes Silero VAD (in its own process, on windows copied from the ring), which confirms
+ * speech and says where it began. A capture starts `prerollSeconds` before that onset, ends after
+ * `hangoverSeconds` without speech, and at `maxSeconds` goes on in a new capture from the very next
+ * frame. The hotkey keeps working beside it: a capture started by hand is ended by the hangover once it
+ * held speech; one stopped by hand is not started again until the input has gone quiet.
+ */
+export class VoiceTrigger implements AudioTap {
+	readonly #engine: Ring;
+	readonly #detector: SpeechDetector;
+	readonly #options: VoiceTriggerOptions;
+	readonly #say: (line: string) => void;
+	readonly #timer: NodeJS.Timeout;
+	readonly #untap: () => void;
+	readonly #listeners = new Set<() => void>();
+	#state: VoiceState = VoiceState.listening;
+	#stream: AudioStream | undefined;
+	/** Per channel, the sum of squares of the block being measured. */
+	#sums: Float64Array = new Float64Array(0);
+	#blockFilled = 0;
+	/** First frame of the current stretch above `beginDb`, while it lasts. */
+	#loudSince: Frames | undefined;
+	/** End of the last block that was not silence (above `endDb`). */
+	#lastSound: Frames = 0;
+	/** End of the last speech Silero found in the open capture. */
+	#lastSpeech: Frames | undefined;
+	/** Speech before this frame belongs to a capture that ended: a new one looks only after it. */
+	#searchFrom: Frames = 0;
+	/** The speech short bursts already told (their end), so each is told once. */
+	#toldShortUntil: Frames = 0;
+	/** A capture was stopped by hand in speech: start none until the input goes quiet. */
+	#holdUntilQuiet = false;
+	#busy = false;
+	readonly #abort = new AbortController();
+	#disposed = false;
+
+	constructor(engine: Ring, detector: SpeechDetector, options: VoiceTriggerOptions, say: (line: string) => void) {
+		this.#engine = engine;
+		this.#detector = detector;
+		this.#options = options;
+		this.#say = say;
+		this.#untap = engine.addTap(this);
+		this.#timer = setInterval(() => {
+			void this.#tick();
+		}, options.tickMs ?? 150);
+		// Starts the detector's process and loads the model now, not when the first speech is waiting.
+		detector.detectSpeech(new Float32Array(vadSampleRate / 2), {signal: this.#abort.signal}).catch((error: unknown) => {
+			if (!this.#disposed) {
+				say(`voice trigger: the speech detector does not start: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		});
+	}
+
+	get state(): VoiceState {
+		return this.#state;
+	}
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	};
+
+	getSnapshot = (): VoiceState => this.#state;
+
+	/** The drain loop's frames: energy per block, nothing more (it must return at once). */
+	write(stream: AudioStream, block: Float32Array, frames: Frames, firstFrame: Frames): void {
+		if (stream !== this.#stream) {
+			this.#stream = stream;
+			this.#sums = new Float64Array(stream.channels);
+			this.#blockFilled = 0;
+			this.#loudSince = undefined;
+			this.#lastSound = firstFrame;
+			this.#lastSpeech = undefined;
+		}
+		const {channels, sampleRate} = stream;
+		const blockFrames = Math.max(1, Math.round(sampleRate * blockSeconds));
+		const sums = this.#sums;
+		for (let i = 0; i < frames; i++) {
+			for (let c = 0; c < channels; c++) {
+				const sample = block[i * channels + c]!;
+				sums[c]! += sample * sample;
+			}
+			if (++this.#blockFilled === blockFrames) {
+				this.#endBlock(firstFrame + i + 1, blockFrames);
+			}
+		}
+	}
+
+	#endBlock(end: Frames, blockFrames: Frames): void {
+		let loudest = 0;
+		for (let c = 0; c < this.#sums.length; c++) {
+			loudest = Math.max(loudest, this.#sums[c]! / blockFrames);
+			this.#sums[c] = 0;
+		}
+		this.#blockFilled = 0;
+		const db = loudest > 0 ? 10 * Math.log10(loudest) : Number.NEGATIVE_INFINITY;
+		const {beginDb} = this.#options;
+		const endDb = Math.min(this.#options.endDb, beginDb);
+		// Hysteresis: speech dips between syllables; the gate opens above `beginDb` and closes below `endDb`.
+		if (db >= beginDb) {
+			this.#loudSince ??= end - blockFrames;
+		} else if (db < endDb) {
+			this.#loudSince = undefined;
+		}
+		if (db >= endDb) {
+			this.#lastSound = end;
+		} else if (this.#holdUntilQuiet && this.#loudSince === undefined) {
+			this.#holdUntilQuiet = false;
+		}
+	}
+
+	async #tick(): Promise<void> {
+		if (this.#busy || this.#disposed) {
+			return;
+		}
+		this.#busy = true;
+		try {
+			await (this.#engine.getSnapshot().capture.kind === 'recording' ? this.#follow() : this.#look());
+		} catch (error) {
+			if (!this.#disposed) {
+				this.#say(`voice trigger: the speech detector failed: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		} finally {
+			this.#busy = false;
+		}
+	}
+
+	/** Idle: when the input has been loud long enough, ask Silero whether it is speech, and where it began. */
+	async #look(): Promise<void> {
+		this.#lastSpeech = undefined;
+		const span = this.#engine.ringSpan();
+		const loudSince = this.#loudSince;
+		if (span === undefined || span.stream !== this.#stream || loudSince === undefined || this.#holdUntilQuiet) {
+			this.#setState(VoiceState.listening);
+			return;
+		}
+		const {stream, firstFrame, endFrame} = span;
+		const rate = stream.sampleRate;
+		if (endFrame - loudSince < this.#options.sustainSeconds * rate) {
+			return;
+		}
+		this.#setState(VoiceState.checking);
+		const from = Math.max(firstFrame, this.#searchFrom, loudSince - Math.round(contextSeconds * rate), endFrame - Math.round(maxWindowSeconds * rate));
+		if (endFrame - from < this.#options.minSpeechSeconds * rate) {
+			return;
+		}
+		const segments = await this.#detect(stream, from, endFrame);
+		const speech = segments.find(segment => segment.end - segment.start >= this.#options.minSpeechSeconds);
+		if (speech === undefined) {
+			this.#tellShortSpeech(segments, from, endFrame, rate);
+			return;
+		}
+		const onset = from + Math.round(speech.start * rate);
+		const fromFrame = Math.max(0, onset - Math.round(this.#options.prerollSeconds * rate));
+		const confirmedIn = (this.#engine.ringSpan()?.endFrame ?? endFrame) - onset;
+		const result = await this.#engine.start({fromFrame});
+		if (!result.ok) {
+			this.#say(`voice trigger: speech found, but the capture was refused: ${result.reason}`);
+			this.#holdUntilQuiet = true;
+			return;
+		}
+		this.#lastSpeech = from + Math.round(speech.end * rate);
+		this.#setState(VoiceState.speech);
+		this.#say(
+			`voice: speech at ${localDateTime(new Date(stream.axis.frameTime(onset)))}, confirmed ${(confirmedIn / rate).toFixed(2)} s after it began; ` +
+				`capture ${captureLabel(result)} keeps ${((onset - fromFrame) / rate).toFixed(2)} s before it`,
+		);
+	}
+
+	/** Recording: is there still speech? End after the hangover, split at the maximum length. */
+	async #follow(): Promise<void> {
+		const span = this.#engine.ringSpan();
+		const capture = this.#engine.getSnapshot().capture;
+		if (span === undefined || span.stream !== this.#stream || capture.kind !== 'recording') {
+			return;
+		}
+		const {stream, endFrame} = span;
+		const rate = stream.sampleRate;
+		if (capture.frames >= this.#options.maxSeconds * rate) {
+			const {stopped, started} = await this.#engine.split();
+			if (stopped.ok && started.ok) {
+				this.#say(`voice: capture ${captureLabel(stopped)} reached ${this.#options.maxSeconds} s; it goes on in capture ${captureLabel(started)} from the next frame`);
+			}
+			return;
+		}
+		const from = Math.max(span.firstFrame, endFrame - Math.round(followWindowSeconds * rate));
+		// Silence since the window began: no speech there, and no need to ask.
+		if (this.#lastSound > from) {
+			for (const segment of await this.#detect(stream, from, endFrame)) {
+				this.#lastSpeech = Math.max(this.#lastSpeech ?? 0, from + Math.round(segment.end * rate));
+			}
+		}
+		const now = this.#engine.ringSpan()?.endFrame ?? endFrame;
+		if (this.#engine.getSnapshot().capture.kind !== 'recording') {
+			// Stopped by hand (or the source went away) while the detector ran.
+			this.#holdUntilQuiet = true;
+			this.#searchFrom = now;
+			this.#setState(VoiceState.listening);
+			return;
+		}
+		const lastSpeech = this.#lastSpeech;
+		if (lastSpeech === undefined) {
+			// Started by hand and no speech yet: it is the person's to stop.
+			return;
+		}
+		const quiet = (now - lastSpeech) / rate;
+		if (quiet < this.#options.hangoverSeconds) {
+			this.#setState(quiet > 0.3 ? VoiceState.hangover : VoiceState.speech);
+			return;
+		}
+		const stopped = await this.#engine.stop();
+		this.#searchFrom = now;
+		this.#setState(VoiceState.listening);
+		if (stopped.ok) {
+			this.#say(`voice: ${this.#options.hangoverSeconds} s without speech: capture ${captureLabel(stopped)} ends`);
+		}
+	}
+
+	/** Silero's speech segments in frames `[from, to)` of the ring, downmixed and resampled to 16 kHz. */
+	async #detect(stream: AudioStream, from: Frames, to: Frames): Promise<readonly SpeechSegment[]> {
+		const audio = this.#engine.copyFromRing(stream, from, to);
+		const mono = resample(downmixToMono(audio, stream.channels), stream.sampleRate, vadSampleRate);
+		return this.#detector.detectSpeech(mono, {signal: this.#abort.signal});
+	}
+
+	/** Speech that ended before it was long enough is told once: why no capture began. */
+	#tellShortSpeech(segments: readonly SpeechSegment[], from: Frames, end: Frames, rate: number): void {
+		for (const segment of segments) {
+			const segmentEnd = from + Math.round(segment.end * rate);
+			if (segmentEnd > this.#toldShortUntil && segmentEnd < end - Math.round(0.2 * rate)) {
+				this.#toldShortUntil = segmentEnd;
+				this.#say(
+					`voice: ${(segment.end - segment.start).toFixed(2)} s of speech is under the ${this.#options.minSpeechSeconds} s minimum (--voice-min-speech): no capture`,
+				);
+			}
+		}
+	}
+
+	#setState(state: VoiceState): void {
+		if (state !== this.#state) {
+			this.#state = state;
+			for (const listener of this.#listeners) {
+				listener();
+			}
+		}
+	}
+
+	/** Stops looking (a detector call under way is abandoned). The open capture is the engine's. Idempotent. */
+	dispose(): void {
+		if (this.#disposed) {
+			return;
+		}
+		this.#disposed = true;
+		clearInterval(this.#timer);
+		this.#abort.abort();
+		this.#untap();
+		this.#listeners.clear();
+	}
+}
+
+const captureLabel = (result: TriggerResult): string => (result.ok ? captureNumber(result.capture.index) : '?');
