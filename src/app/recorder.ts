@@ -157,7 +157,12 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	};
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
 	// `status` says what the services do too; they exist once the handler does, so it asks late.
-	const fullStatus = (): StatusReport => ({...statusReport(engine.getSnapshot(), settings.jackName), ...services?.status()});
+	let voice: VoiceTrigger | undefined;
+	const fullStatus = (): StatusReport => ({
+		...statusReport(engine.getSnapshot(), settings.jackName),
+		...services?.status(),
+		...(voice === undefined ? {} : {voice: voice.state}),
+	});
 	const handler = controlHandler(engine, fullStatus, rememberInputs);
 	const control = await ControlServer.listen(socketPath, handler);
 	exitPath.add('control socket', async () => control.dispose());
@@ -173,7 +178,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		exitPath,
 	});
 
-	const voice = startVoiceTrigger(settings, engine, say, exitPath);
+	voice = startVoiceTrigger(settings, engine, say, exitPath);
 
 	return {
 		engine,

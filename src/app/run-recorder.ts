@@ -144,5 +144,13 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	};
 	showServices();
 	exitPath.add('services view', recorder.services.subscribe(showServices));
+	const {voice} = recorder;
+	if (voice !== undefined) {
+		const showVoice = (): void => {
+			status.update(current => ({...current, voice: `voice: ${voice.state}`}));
+		};
+		showVoice();
+		exitPath.add('voice view', voice.subscribe(showVoice));
+	}
 	return new Promise<number>(() => {});
 };

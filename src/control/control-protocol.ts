@@ -41,6 +41,8 @@ export type StatusReport = {
 	readonly api?: {readonly url: string} | undefined;
 	readonly persist?: PersistStatus | undefined;
 	readonly archive?: ArchiveStatus | undefined;
+	/** The voice trigger's state (`--trigger voice|both`): listening, checking, speech, hangover. */
+	readonly voice?: string | undefined;
 };
 
 export type ControlResponse =

@@ -19,6 +19,8 @@ export type UiStatus = {
 	readonly notices?: readonly Notice[];
 	/** `persisting: 3 h 12 min on disk, 41 MB`, when persistence is on: beside the hotkey's state. */
 	readonly services?: string | undefined;
+	/** `voice: listening`, with the voice trigger on: beside the hotkey's state. */
+	readonly voice?: string | undefined;
 };
 
 export type UiStatusStore = Store<UiStatus>;
@@ -57,7 +59,7 @@ const minMessageColumns = 24;
 /** The status line's text: the latest message, with the hotkey's state on the right where it fits. */
 export const statusLineText = (status: UiStatus, width: number): string => {
 	const message = status.message ?? '';
-	const hotkey = [status.hotkey, status.services].filter(part => part !== undefined && part !== '').join('  |  ');
+	const hotkey = [status.hotkey, status.voice, status.services].filter(part => part !== undefined && part !== '').join('  |  ');
 	if (message === '' || hotkey === '') {
 		return truncate(message || hotkey, width);
 	}
