@@ -1,0 +1,126 @@
+/**
+ * Hands-free figures (issue 9; printed, never asserted), against `omega13 --headless` on `jackd -d dummy`:
+ * - CPU during silence with `--trigger voice` against `--trigger key` (target <= 1.2x), the speech
+ *   detector's process counted in;
+ * - CPU while a track of speech and noise plays (the detector's share printed apart);
+ * - speech onset to capture decision, from the trigger's own lines ("confirmed X s after it began");
+ * - private memory (Private_Clean + Private_Dirty) of the recorder and the detector while the track (speech
+ *   every 16 s) loops for OMEGA13_VOICE_SOAK_SECONDS (default 120; the issue's figure is for 600): growth
+ *   target < 5 MB.
+ *
+ *   npm run build && node dist/bench/voice.bench.js [seconds of CPU measurement, default 20]
+ */
+import {execFile} from 'node:child_process';
+import {readFileSync, readdirSync} from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {promisify} from 'node:util';
+import {startJackServer} from '../test/helpers/jack-server.js';
+import {RecorderProcess} from '../test/helpers/recorder-process.js';
+import {startSignalPlayer} from '../test/helpers/signal-player.js';
+import {jfkWav, whisperTestEnv} from '../test/helpers/whisper.js';
+
+const seconds = Number(process.argv[2] ?? 20);
+const clockTicks = 100; // USER_HZ on Linux
+const run = promisify(execFile);
+
+/** CPU ticks of a process (its reaped children too). */
+const ticksOf = (pid: number): number => {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+	} catch {
+		return 0;
+	}
+};
+const childrenOf = (pid: number): number[] =>
+	readdirSync(`/proc/${pid}/task`).flatMap(task =>
+		readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+	);
+
+/** % of a core over `forSeconds`: the recorder, and its children (the speech detector) apart. */
+const cpu = async (pid: number, forSeconds: number): Promise<{own: number; children: number}> => {
+	const before = {own: ticksOf(pid), children: childrenOf(pid).reduce((sum, child) => sum + ticksOf(child), 0)};
+	const started = performance.now();
+	await new Promise(resolve => setTimeout(resolve, forSeconds * 1000));
+	const elapsed = (performance.now() - started) / 1000;
+	const after = {own: ticksOf(pid), children: childrenOf(pid).reduce((sum, child) => sum + ticksOf(child), 0)};
+	const percent = (ticks: number): number => (ticks / clockTicks / elapsed) * 100;
+	return {own: percent(after.own - before.own), children: percent(after.children - before.children)};
+};
+
+const soakSeconds = Number(process.env['OMEGA13_VOICE_SOAK_SECONDS'] ?? 120);
+
+/** Private memory in MB (RSS also counts JACK's shared memory). */
+const privateMb = (pid: number): number => {
+	try {
+		const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+		const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(rollup)?.[1] ?? 0);
+		return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
+	} catch {
+		return 0;
+	}
+};
+const memoryOf = (pid: number): number => privateMb(pid) + childrenOf(pid).reduce((sum, child) => sum + privateMb(child), 0);
+
+const server = await startJackServer({rate: 48_000, period: 256, sync: true});
+const root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-voice-bench-'));
+try {
+	const track = path.join(root, 'track.wav');
+	const float = ['-r', '48000', '-c', '2', '-b', '32', '-e', 'floating-point'];
+	await run('sox', ['-n', ...float, path.join(root, 'silence.wav'), 'trim', '0', '3']);
+	await run('sox', [jfkWav, ...float, path.join(root, 'jfk.wav')]);
+	await run('sox', ['-n', ...float, path.join(root, 'noise.wav'), 'synth', '4', 'pinknoise', 'gain', '-n', '-18']);
+	await run('sox', ['silence', 'jfk', 'noise', 'jfk', 'silence'].map(name => path.join(root, `${name}.wav`)).concat(track));
+
+	const figures: Record<string, {own: number; children: number}> = {};
+	for (const trigger of ['key', 'voice'] as const) {
+		const jackName = `vb${trigger}`;
+		const recorder = await RecorderProcess.start({
+			env: whisperTestEnv(server.env as Record<string, string>, {silero: true}),
+			jackName,
+			args: ['--sessions-dir', path.join(root, trigger), '--connect', 'none', '--no-transcribe', '--hotkey', 'off', '--trigger', trigger],
+		});
+		const player = await startSignalPlayer({server, signal: 'silence', channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
+		await new Promise(resolve => setTimeout(resolve, 3000));
+		figures[trigger] = await cpu(recorder.child.pid!, seconds);
+		await player.stop();
+		await recorder.dispose();
+	}
+	const silence = (figure: {own: number; children: number}): number => figure.own + figure.children;
+	console.log(
+		`silence, CPU: --trigger key ${silence(figures.key!).toFixed(2)} %, --trigger voice ${silence(figures.voice!).toFixed(2)} % of a core ` +
+			`(detector ${figures.voice!.children.toFixed(2)} %): ${(silence(figures.voice!) / silence(figures.key!)).toFixed(2)}x (target <= 1.2x)`,
+	);
+
+	const jackName = 'vbspeech';
+	const recorder = await RecorderProcess.start({
+		env: whisperTestEnv(server.env as Record<string, string>, {silero: true}),
+		jackName,
+		args: ['--sessions-dir', path.join(root, 'speech'), '--connect', 'none', '--no-transcribe', '--hotkey', 'off', '--trigger', 'voice'],
+	});
+	const player = await startSignalPlayer({server, signal: `wav:${track}`, channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
+	const speech = await cpu(recorder.child.pid!, 32);
+	const memoryBefore = memoryOf(recorder.child.pid!);
+	await new Promise(resolve => setTimeout(resolve, soakSeconds * 1000));
+	const memoryAfter = memoryOf(recorder.child.pid!);
+	await player.stop();
+	const latencies = recorder.lines.flatMap(line => {
+		const match = /confirmed (\d+\.\d+) s after it began/.exec(line);
+		return match ? [Number(match[1])] : [];
+	});
+	await recorder.dispose();
+	console.log(
+		`the 32 s track (speech 60 %, noise above the gate 12 %): CPU ${(speech.own + speech.children).toFixed(2)} % of a core, ` +
+			`of which the speech detector ${speech.children.toFixed(2)} %`,
+	);
+	console.log(
+		`private memory (recorder + detector) over ${soakSeconds} s more of the looping track: ${memoryBefore.toFixed(1)} -> ${memoryAfter.toFixed(1)} MB ` +
+			`(${(memoryAfter - memoryBefore).toFixed(1)} MB; target growth < 5 MB over 10 min)`,
+	);
+	console.log(`speech onset to capture decision: ${latencies.map(latency => `${latency.toFixed(2)} s`).join(', ') || 'no capture'} (target < 0.3 s)`);
+} finally {
+	await server.stop();
+	await fs.rm(root, {recursive: true, force: true});
+}
