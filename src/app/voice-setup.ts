@@ -21,7 +21,7 @@ export const startVoiceTrigger = (settings: Settings, engine: AudioEngine, say: 
 	if (!existsSync(silero.path)) {
 		throw new Error(`--trigger ${settings.trigger} needs the Silero VAD model (${silero.path}): run \`omega13 models download silero\` (about 0.9 MB), then start again`);
 	}
-	const detector = new WhisperChild({vadModel: silero.path});
+	const detector = new WhisperChild({vadModel: silero.path, background: false});
 	exitPath.add('speech detector', async () => detector.dispose());
 	const trigger = new VoiceTrigger(
 		engine,

@@ -46,7 +46,9 @@ const blockSeconds: Seconds = 0.01;
  */
 const contextSeconds: Seconds = 1;
 /** Longest window sent while looking for a start (a long loud stretch of noise is looked at from its end). */
-const maxWindowSeconds: Seconds = 3;
+const maxWindowSeconds: Seconds = 2;
+/** The detector process is started afresh, while all is quiet, after this many calls (it keeps a little per call). */
+const recycleAfterCalls = 1000;
 /** Window sent while recording, to see whether speech goes on. */
 const followWindowSeconds: Seconds = 1;
 
@@ -62,7 +64,7 @@ type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | '
  */
 export class VoiceTrigger implements AudioTap {
 	readonly #engine: Ring;
-	readonly #detector: SpeechDetector;
+	readonly #detector: SpeechDetector & {recycle?(): boolean};
 	readonly #options: VoiceTriggerOptions;
 	readonly #say: (line: string) => void;
 	readonly #timer: NodeJS.Timeout;
@@ -86,10 +88,11 @@ export class VoiceTrigger implements AudioTap {
 	/** A capture was stopped by hand in speech: start none until the input goes quiet. */
 	#holdUntilQuiet = false;
 	#busy = false;
+	#calls = 0;
 	readonly #abort = new AbortController();
 	#disposed = false;
 
-	constructor(engine: Ring, detector: SpeechDetector, options: VoiceTriggerOptions, say: (line: string) => void) {
+	constructor(engine: Ring, detector: SpeechDetector & {recycle?(): boolean}, options: VoiceTriggerOptions, say: (line: string) => void) {
 		this.#engine = engine;
 		this.#detector = detector;
 		this.#options = options;
@@ -98,10 +101,14 @@ export class VoiceTrigger implements AudioTap {
 		this.#timer = setInterval(() => {
 			void this.#tick();
 		}, options.tickMs ?? 150);
-		// Starts the detector's process and loads the model now, not when the first speech is waiting.
-		detector.detectSpeech(new Float32Array(vadSampleRate / 2), {signal: this.#abort.signal}).catch((error: unknown) => {
+		this.#warmUp();
+	}
+
+	/** Starts the detector's process and loads the model now, not when the first speech is waiting. */
+	#warmUp(): void {
+		this.#detector.detectSpeech(new Float32Array(vadSampleRate / 2), {signal: this.#abort.signal}).catch((error: unknown) => {
 			if (!this.#disposed) {
-				say(`voice trigger: the speech detector does not start: ${error instanceof Error ? error.message : String(error)}`);
+				this.#say(`voice trigger: the speech detector does not start: ${error instanceof Error ? error.message : String(error)}`);
 			}
 		});
 	}
@@ -187,6 +194,10 @@ export class VoiceTrigger implements AudioTap {
 		const loudSince = this.#loudSince;
 		if (span === undefined || span.stream !== this.#stream || loudSince === undefined || this.#holdUntilQuiet) {
 			this.#setState(VoiceState.listening);
+			if (this.#calls >= recycleAfterCalls && loudSince === undefined && this.#detector.recycle?.() === true) {
+				this.#calls = 0;
+				this.#warmUp();
+			}
 			return;
 		}
 		const {stream, firstFrame, endFrame} = span;
@@ -275,6 +286,7 @@ export class VoiceTrigger implements AudioTap {
 	async #detect(stream: AudioStream, from: Frames, to: Frames): Promise<readonly SpeechSegment[]> {
 		const audio = this.#engine.copyFromRing(stream, from, to);
 		const mono = resample(downmixToMono(audio, stream.channels), stream.sampleRate, vadSampleRate);
+		this.#calls++;
 		return this.#detector.detectSpeech(mono, {signal: this.#abort.signal});
 	}
 

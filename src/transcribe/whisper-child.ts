@@ -12,6 +12,11 @@ import {tellingLine} from './whisper-stderr.js';
 export type WhisperChildOptions = {
 	/** The Silero model for `detectSpeech` (live audio); file requests name theirs. */
 	readonly vadModel?: string;
+	/**
+	 * Lowered priority (nice 10): right for transcription, background work. The voice trigger's detector
+	 * decides when a capture starts and runs at the recorder's priority. @default true
+	 */
+	readonly background?: boolean;
 	/** Told about each process as it starts (tests kill one mid-job). */
 	readonly onSpawn?: (child: ChildProcess) => void;
 	readonly env?: NodeJS.ProcessEnv;
@@ -112,6 +117,20 @@ export class WhisperChild implements SpeechDetector {
 		return this.#detect({pcm: pcm16kMono, vadModel, params: {...whisperVadDefaults, ...options.params}, threads: 1}, options.signal ?? new AbortController().signal);
 	}
 
+	/**
+	 * Ends the process if it has nothing to do, so the next request starts a fresh one: whisper.cpp's VAD
+	 * keeps about 10 KB per call, which a live detector making several calls a second must give back.
+	 * Returns whether it did.
+	 */
+	recycle(): boolean {
+		const running = this.#running;
+		if (running === undefined || running.exited || this.#pending.size > 0) {
+			return false;
+		}
+		running.child.kill('SIGTERM');
+		return true;
+	}
+
 	/** Stops the process (a running job fails as cancelled). Idempotent. */
 	async dispose(): Promise<void> {
 		this.#disposed = true;
@@ -192,7 +211,7 @@ export class WhisperChild implements SpeechDetector {
 			env: this.#options.env ?? process.env,
 		});
 		this.counters.starts++;
-		if (child.pid !== undefined) {
+		if (child.pid !== undefined && this.#options.background !== false) {
 			try {
 				// Transcription is background work: it yields the CPU to the recorder and the audio server.
 				os.setPriority(child.pid, 10);
