@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
-import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
+import {execFile} from 'node:child_process';
+import {chmod, mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it, test} from 'node:test';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
 import {findOnPath} from '../src/util/find-on-path.js';
 import {firstWords, notifyCommand, TranscriptDelivery, typingCommand} from '../src/transcribe/transcript-delivery.js';
 import {NotificationDaemon} from './helpers/notification-daemon.js';
 import {TypingWindow} from './helpers/typing-window.js';
+import {waitUntil} from './helpers/wait-until.js';
 import {deadDisplay, Xvfb} from './helpers/xvfb.js';
+
+const run = promisify(execFile);
 
 let root: string;
 /** A PATH with nothing on it: every desktop tool is missing. */
@@ -135,6 +141,28 @@ describe('on a real X server', {concurrency: false}, () => {
 		const expected = `${speech} [2J Rock & roll: 100% <yes> "quoted" {braces} ~tilde~ back\\slash. `;
 		assert.equal(await window.typed(expected.length), expected);
 		assert.deepEqual(said, []);
+	});
+
+	it('--type types nothing into the terminal omega13 runs in (its keys are commands there), and says so once', async (t) => {
+		const missing = ['Xvfb', 'xdotool', 'xterm'].filter(tool => findOnPath(tool) === undefined);
+		if (xvfb === undefined || missing.length > 0) {
+			t.skip(`not installed: ${missing.join(', ')} (apt-get install xvfb xdotool xterm)`);
+			return;
+		}
+		const go = path.join(root, 'go');
+		const said = path.join(root, 'said');
+		const helper = fileURLToPath(new URL('helpers/deliver-once.js', import.meta.url));
+		const window = await TypingWindow.open(xvfb.display, [process.execPath, helper, 'q quit and start a capture ', go, said]);
+		t.after(() => window.dispose());
+		await writeFile(go, '');
+		await waitUntil('the delivery in the terminal to end', async () => (await readFile(said, 'utf8').catch(() => '')).endsWith('done\n'));
+		assert.equal(
+			await readFile(said, 'utf8'),
+			'--type: transcripts are not typed: the focused window is the terminal omega13 runs in, whose keys would take the text as commands: focus another window\ndone\n',
+		);
+		// Keys typed now come after anything the delivery typed: only the marker must arrive.
+		await run('xdotool', ['type', '--delay', '0', 'END'], {env: {...process.env, DISPLAY: xvfb.display}, timeout: 30_000});
+		assert.equal(await window.typed(3), 'END');
 	});
 
 	it('--notify shows the first words in a notification from a real daemon (dunst on a private D-Bus)', async (t) => {

@@ -1,4 +1,5 @@
-import type {ChildProcess} from 'node:child_process';
+import {execFile, type ChildProcess} from 'node:child_process';
+import {readFile} from 'node:fs/promises';
 import {findOnPath} from '../util/find-on-path.js';
 import {plainText} from '../util/plain-text.js';
 import {runTool, type ToolCommand} from '../util/run-tool.js';
@@ -70,6 +71,37 @@ export const notifyCommand = (text: string, env: Env = process.env): DeliveryCho
 	return {tool: 'notify-send', path: found, args: ['--app-name=omega13', '--', 'omega13', escapeMarkup(firstWords(text))]};
 };
 
+/** This process and its parents up to init, from /proc (each stat line ends "...) STATE PPID ..."). */
+const ourLine = async (): Promise<Set<number>> => {
+	const line = new Set<number>();
+	for (let pid = process.pid; pid > 1 && !line.has(pid); ) {
+		line.add(pid);
+		const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+		pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+	}
+	return line;
+};
+
+/** The process that owns the focused X window (its _NET_WM_PID), when xdotool can tell. */
+const focusedWindowPid = async (xdotool: string, env: Env, timeoutMs: number): Promise<number | undefined> =>
+	new Promise(resolve => {
+		execFile(xdotool, ['getwindowfocus', 'getwindowpid'], {env: env as NodeJS.ProcessEnv, timeout: timeoutMs}, (error, stdout) => {
+			const pid = Number(stdout.trim());
+			resolve(error === null && Number.isInteger(pid) && pid > 0 ? pid : undefined);
+		});
+	});
+
+/**
+ * Whether the focused window is the terminal we run in: its keys are the TUI's (a space starts a
+ * capture, q quits), so typing a transcript there would steer omega13 instead of writing text.
+ */
+const ownTerminalFocused = async (xdotool: string, env: Env, timeoutMs: number): Promise<boolean> => {
+	const pid = await focusedWindowPid(xdotool, env, timeoutMs);
+	return pid !== undefined && (await ourLine()).has(pid);
+};
+
+const ownTerminal = 'the focused window is the terminal omega13 runs in, whose keys would take the text as commands: focus another window';
+
 export type TranscriptDeliveryOptions = {
 	/** `--type`: type the text into the focused window. */
 	readonly type: boolean;
@@ -119,7 +151,12 @@ export class TranscriptDelivery {
 				continue;
 			}
 			const command = channel.command(text, env);
-			const result = command.tool === undefined ? {ok: false as const, reason: command.reason} : await runTool(command, {env, timeoutMs, running: this.#children});
+			const result =
+				command.tool === undefined
+					? {ok: false as const, reason: command.reason}
+					: command.tool === 'xdotool' && (await ownTerminalFocused(command.path, env, timeoutMs))
+						? {ok: false as const, reason: ownTerminal}
+						: await runTool(command, {env, timeoutMs, running: this.#children});
 			if (result.ok) {
 				this.#told.delete(channel.key);
 			} else if (!this.#told.has(channel.key) && !this.#disposed) {

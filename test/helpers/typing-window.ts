@@ -23,12 +23,16 @@ export class TypingWindow {
 		this.#file = path.join(dir, 'typed');
 	}
 
-	/** Opens the window and gives it the keyboard focus (there is no window manager to do it). */
-	static async open(display: string): Promise<TypingWindow> {
+	/**
+	 * Opens the window and gives it the keyboard focus (there is no window manager to do it). `first`
+	 * runs in the terminal before it starts writing keys to the file (which appears then).
+	 */
+	static async open(display: string, first: readonly string[] = []): Promise<TypingWindow> {
 		const dir = await mkdtemp(path.join(os.tmpdir(), 'omega13-typing-'));
 		const file = path.join(dir, 'typed');
 		const env = {...process.env, DISPLAY: display, LC_ALL: 'C.UTF-8'};
-		const child = spawn('xterm', ['-u8', '-e', 'sh', '-c', 'stty -icanon -echo && exec cat > "$0"', file], {env, stdio: 'ignore'});
+		const script = 'stty -icanon -echo || exit 1; if [ $# -gt 0 ]; then "$@"; fi; exec cat > "$0"';
+		const child = spawn('xterm', ['-u8', '-e', 'sh', '-c', script, file, ...first], {env, stdio: 'ignore'});
 		const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
 		const window = new TypingWindow(child, exited, dir);
 		try {
@@ -36,8 +40,10 @@ export class TypingWindow {
 			const {stdout} = await run('xdotool', ['search', '--sync', '--onlyvisible', '--pid', String(child.pid)], {env, timeout: 60_000});
 			const id = stdout.split('\n')[0]!.trim();
 			await run('xdotool', ['windowfocus', '--sync', id], {env, timeout: 60_000});
-			// The shell sets the terminal up before cat starts: wait for cat's file as the sign.
-			await window.#waitFor(() => true);
+			if (first.length === 0) {
+				// The shell sets the terminal up before cat starts: wait for cat's file as the sign.
+				await window.#waitFor(() => true);
+			}
 			return window;
 		} catch (error) {
 			await window.dispose();
