@@ -9,6 +9,7 @@ import {promisify} from 'node:util';
 import {findOnPath} from '../src/util/find-on-path.js';
 import {firstWords, notifyCommand, TranscriptDelivery, typingCommand} from '../src/transcribe/transcript-delivery.js';
 import {NotificationDaemon} from './helpers/notification-daemon.js';
+import {RecorderProcess} from './helpers/recorder-process.js';
 import {TypingWindow} from './helpers/typing-window.js';
 import {waitUntil} from './helpers/wait-until.js';
 import {deadDisplay, Xvfb} from './helpers/xvfb.js';
@@ -81,17 +82,19 @@ describe('choosing the tool', () => {
 	});
 });
 
-test('a missing tool is said once, with what to install, and never stops a capture', async () => {
+test('a missing tool is said once, at start, with what to install, and delivering never throws', async () => {
 	const said: string[] = [];
 	const delivery = new TranscriptDelivery({type: true, notify: true, say: line => said.push(line), env: {PATH: emptyPath, DISPLAY: ':5'}});
+	const missing = [
+		'--type: transcripts are not typed: xdotool is not installed (Debian package xdotool)',
+		'--notify: no desktop notification: notify-send is not installed (Debian package libnotify-bin)',
+	];
+	assert.deepEqual(said, missing);
 	for (let i = 0; i < 3; i++) {
 		await delivery.deliver(`capture ${i} said something`);
 	}
 	await delivery.deliver('   \u0007 ');
-	assert.deepEqual(said, [
-		'--type: transcripts are not typed: xdotool is not installed (Debian package xdotool)',
-		'--notify: no desktop notification: notify-send is not installed (Debian package libnotify-bin)',
-	]);
+	assert.deepEqual(said, missing);
 	await delivery.dispose();
 	await delivery.dispose();
 });
@@ -184,5 +187,33 @@ describe('on a real X server', {concurrency: false}, () => {
 			{appname: 'omega13', summary: 'omega13', body: 'And so, my fellow Americans, ask not what your country can do…'},
 		]);
 		assert.deepEqual(said, []);
+	});
+});
+
+describe('omega13 --headless with --type and --notify', () => {
+	const start = async (name: string, flags: string[]): Promise<RecorderProcess> => {
+		const dir = await mkdtemp(path.join(root, `${name}-`));
+		const env: NodeJS.ProcessEnv = {...process.env, PATH: emptyPath, DISPLAY: ':5', XDG_CONFIG_HOME: path.join(dir, 'config')};
+		delete env['WAYLAND_DISPLAY'];
+		const args = ['--source', 'demo', '--hotkey', 'off', '--silence-threshold', 'off', '--sessions-dir', path.join(dir, 'sessions'), ...flags];
+		return RecorderProcess.start({env, jackName: `${name}${process.pid}`, args});
+	};
+
+	it('says at start, once, which tool to install', async (t) => {
+		const recorder = await start('missing', ['--type', '--notify']);
+		t.after(() => recorder.dispose());
+		assert.deepEqual(
+			recorder.lines.filter(line => / --(type|notify): /.test(line)).map(line => line.replace(/^[\d:]+ /, '')),
+			[
+				'--type: transcripts are not typed: xdotool is not installed (Debian package xdotool)',
+				'--notify: no desktop notification: notify-send is not installed (Debian package libnotify-bin)',
+			],
+		);
+	});
+
+	it('says there is nothing to deliver when transcription is off', async (t) => {
+		const recorder = await start('off', ['--notify', '--no-transcribe']);
+		t.after(() => recorder.dispose());
+		assert.match(await recorder.waitForLine(/ --notify: /), / --notify: nothing to deliver: transcription is off \(--no-transcribe, or `transcription: false` in the config\)$/);
 	});
 });

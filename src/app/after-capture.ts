@@ -41,6 +41,8 @@ export const startAfterCapture = (
 		: undefined;
 	if (transcriber) {
 		exitPath.add('transcription', async () => transcriber.dispose());
+	} else if (settings.type || settings.notify) {
+		say(`${settings.type ? '--type' : '--notify'}: nothing to deliver: transcription is off (--no-transcribe, or \`transcription: false\` in the config)`);
 	}
 	return {
 		finished(session, index) {

@@ -132,8 +132,22 @@ export class TranscriptDelivery {
 	#chain: Promise<void> = Promise.resolve();
 	#disposed = false;
 
+	/** A tool that is missing is said at once, so it can be installed before the first dictation. */
 	constructor(options: TranscriptDeliveryOptions) {
 		this.#options = options;
+		for (const channel of channels) {
+			const command = channel.command('', options.env ?? process.env);
+			if (options[channel.key] && command.tool === undefined) {
+				this.#tell(channel, command.reason);
+			}
+		}
+	}
+
+	#tell(channel: (typeof channels)[number], reason: string): void {
+		if (!this.#told.has(channel.key) && !this.#disposed) {
+			this.#told.add(channel.key);
+			this.#options.say(`${channel.flag}: ${channel.failed}: ${reason}`);
+		}
 	}
 
 	/** Queues a transcript; resolves when it (and every one before it) has been delivered or given up. */
@@ -159,9 +173,8 @@ export class TranscriptDelivery {
 						: await runTool(command, {env, timeoutMs, running: this.#children});
 			if (result.ok) {
 				this.#told.delete(channel.key);
-			} else if (!this.#told.has(channel.key) && !this.#disposed) {
-				this.#told.add(channel.key);
-				this.#options.say(`${channel.flag}: ${channel.failed}: ${result.reason}`);
+			} else {
+				this.#tell(channel, result.reason);
 			}
 		}
 	}
