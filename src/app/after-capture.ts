@@ -6,9 +6,9 @@ import {CaptureTranscriber, type EngineChoice} from './transcription.js';
 
 /**
  * What happens to a capture once its file is final, in the background: whisper transcribes the WAV (and
- * copies the text to the clipboard when asked), then the WAV is encoded to FLAC or Opus. Each step is
- * optional; with no transcription the capture goes straight to the encoder. At the end of the chain the
- * capture is `settled` (the archive uploads it then).
+ * copies the text to the clipboard, types it or shows it in a notification when asked), then the WAV is
+ * encoded to FLAC or Opus. Each step is optional; with no transcription the capture goes straight to the
+ * encoder. At the end of the chain the capture is `settled` (the archive uploads it then).
  */
 export type AfterCapture = {
 	/** A capture's file is final. */
@@ -19,7 +19,7 @@ export type AfterCapture = {
 
 /** Makes the chain the settings ask for, each part registered with the exit path. */
 export const startAfterCapture = (
-	settings: EngineChoice & Pick<Settings, 'format' | 'transcription' | 'clipboard'>,
+	settings: EngineChoice & Pick<Settings, 'format' | 'transcription' | 'clipboard' | 'type' | 'notify'>,
 	say: (line: string) => void,
 	exitPath: ExitPath,
 	/** Told when a capture has been through the whole chain (for the archive). */
@@ -41,6 +41,8 @@ export const startAfterCapture = (
 		: undefined;
 	if (transcriber) {
 		exitPath.add('transcription', async () => transcriber.dispose());
+	} else if (settings.type || settings.notify) {
+		say(`${settings.type ? '--type' : '--notify'}: nothing to deliver: transcription is off (--no-transcribe, or \`transcription: false\` in the config)`);
 	}
 	return {
 		finished(session, index) {

@@ -4,6 +4,7 @@ import {transcriptFinished} from '../session/transcript-state.js';
 import type {EngineConfig} from '../transcribe/engine-factory.js';
 import {lazyEngine} from '../transcribe/engine-factory.js';
 import {remoteEngineFromUrl} from '../transcribe/remote-engine.js';
+import {TranscriptDelivery} from '../transcribe/transcript-delivery.js';
 import {TranscriptionQueue, type QueueEvent} from '../transcribe/transcription-queue.js';
 import type {SpeechDetector} from '../transcribe/speech-detector.js';
 import {vadOffHint} from '../transcribe/vad-gate.js';
@@ -59,16 +60,21 @@ export class CaptureTranscriber {
 	readonly #queue: TranscriptionQueue;
 	readonly #say: (line: string) => void;
 	readonly #sessions = new Map<string, Session>();
+	/** `--type` and `--notify`: each new transcript handed to the desktop. */
+	readonly #delivery: TranscriptDelivery | undefined;
 	/** Silero VAD in the transcription process, for live audio (hands-free capture). */
 	readonly speechDetector: SpeechDetector;
 
 	/** `onSettled` is told when a capture's transcript is done or failed (the WAV is free to go). */
 	constructor(
-		settings: EngineChoice & Pick<Settings, 'clipboard'>,
+		settings: EngineChoice & Pick<Settings, 'clipboard' | 'type' | 'notify'>,
 		say: (line: string) => void,
 		onSettled?: (session: Session, index: number) => void,
 	) {
 		this.#say = say;
+		const {type, notify} = settings;
+		const delivery = type || notify ? new TranscriptDelivery({type, notify, say}) : undefined;
+		this.#delivery = delivery;
 		const engine = lazyEngine(engineConfig(settings));
 		this.speechDetector = engine.child;
 		this.#queue = new TranscriptionQueue({
@@ -78,6 +84,9 @@ export class CaptureTranscriber {
 				const line = transcriptionLine(event);
 				if (line) {
 					say(line);
+				}
+				if (delivery && event.type === 'state' && event.state.status === 'done' && event.state.text) {
+					void delivery.deliver(event.state.text);
 				}
 				const session = this.#sessions.get(event.sessionDir);
 				if (event.type === 'state' && session && (transcriptFinished(event.state) || event.state.status === 'failed')) {
@@ -99,5 +108,6 @@ export class CaptureTranscriber {
 	/** Stops whisper (a running job is killed; its capture is picked up again by `omega13 transcribe`). */
 	async dispose(): Promise<void> {
 		await this.#queue.dispose();
+		await this.#delivery?.dispose();
 	}
 }

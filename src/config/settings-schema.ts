@@ -274,6 +274,22 @@ export const settingSpecs = {
 		help: 'Copy each new transcript to the clipboard (wl-copy or xclip)',
 		about: 'Copy each finished transcript to the clipboard.',
 	}),
+	type: row({
+		flag: 'type',
+		schema: boolean,
+		expected: booleanExpected,
+		default: false,
+		help: 'Type each new transcript into the focused window (xdotool on X11, wtype or ydotool on Wayland)',
+		about: 'Type each finished transcript into the focused window, as dictation does (xdotool on X11, wtype or ydotool on Wayland).',
+	}),
+	notify: row({
+		flag: 'notify',
+		schema: boolean,
+		expected: booleanExpected,
+		default: false,
+		help: 'Show a desktop notification with the first words of each new transcript (notify-send)',
+		about: 'Show a desktop notification (notify-send) with the first words of each finished transcript.',
+	}),
 	serve: row({
 		flag: 'serve',
 		schema: boolean,

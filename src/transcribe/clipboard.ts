@@ -1,6 +1,5 @@
-import {spawn} from 'node:child_process';
-import {accessSync, constants} from 'node:fs';
-import path from 'node:path';
+import {findOnPath} from '../util/find-on-path.js';
+import {runTool} from '../util/run-tool.js';
 
 export type ClipboardTool = 'wl-copy' | 'xclip';
 
@@ -12,22 +11,6 @@ export type ClipboardOptions = {
 	readonly env?: Readonly<Record<string, string | undefined>>;
 	/** @default 5000 */
 	readonly timeoutMs?: number;
-};
-
-const findOnPath = (name: string, env: ClipboardOptions['env'] & object): string | undefined => {
-	for (const dir of (env['PATH'] ?? '').split(path.delimiter)) {
-		if (dir.length === 0) {
-			continue;
-		}
-		const candidate = path.join(dir, name);
-		try {
-			accessSync(candidate, constants.X_OK);
-			return candidate;
-		} catch {
-			// Not in this directory.
-		}
-	}
-	return undefined;
 };
 
 /** Which tool would be used, or why none can be. */
@@ -65,35 +48,6 @@ export const copyToClipboard = async (text: string, options: ClipboardOptions = 
 	if (choice.tool === undefined) {
 		return {ok: false, reason: choice.reason};
 	}
-	const {tool} = choice;
-	return new Promise<ClipboardResult>((resolve) => {
-		const child = spawn(choice.path, choice.args, {env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'ignore', 'pipe'], detached: true});
-		let stderr = '';
-		child.stderr.setEncoding('utf8');
-		child.stderr.on('data', (chunk: string) => {
-			stderr += chunk;
-		});
-		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
-			resolve({ok: false, reason: `not copied to the clipboard: ${tool} did not finish within ${timeoutMs} ms`});
-		}, timeoutMs);
-		child.once('error', (error) => {
-			clearTimeout(timer);
-			resolve({ok: false, reason: `not copied to the clipboard: ${tool} could not run (${error.message})`});
-		});
-		child.once('exit', (code, signal) => {
-			clearTimeout(timer);
-			// The forked server keeps the stderr pipe open; stop listening so it does not hold us.
-			child.stderr.destroy();
-			if (code === 0) {
-				resolve({ok: true, tool});
-			} else {
-				const how = signal === null ? `code ${code}` : `signal ${signal}`;
-				resolve({ok: false, reason: `not copied to the clipboard: ${tool} exited with ${how}${stderr.trim().length > 0 ? `: ${stderr.trim()}` : ''}`});
-			}
-		});
-		child.stdin.on('error', () => undefined);
-		child.stdin.end(text);
-		child.unref();
-	});
+	const outcome = await runTool({...choice, stdin: text}, {env, timeoutMs, forks: true});
+	return outcome.ok ? {ok: true, tool: choice.tool} : {ok: false, reason: `not copied to the clipboard: ${outcome.reason}`};
 };
