@@ -48,7 +48,7 @@ const contextSeconds: Seconds = 1;
 /** Longest window sent while looking for a start (a long loud stretch of noise is looked at from its end). */
 const maxWindowSeconds: Seconds = 2;
 /** The detector process is started afresh, while all is quiet, after this many calls (it keeps a little per call). */
-const recycleAfterCalls = 1000;
+const recycleAfterCalls = 300;
 /** Window sent while recording, to see whether speech goes on. */
 const followWindowSeconds: Seconds = 1;
 
