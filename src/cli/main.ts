@@ -6,10 +6,15 @@ import {runControlCommand} from './control-command.js';
 import {helpText} from './help.js';
 import {parseOptions} from './parse-options.js';
 import {packageVersion} from '../util/package-version.js';
+import {plainLines} from '../util/plain-text.js';
 
+/**
+ * Every line a command prints may carry text from outside (a transcript, a server's error, a file or
+ * port name), so none reaches the terminal or a log with control characters in it.
+ */
 const stdio: Output = {
-	out: line => process.stdout.write(`${line}\n`),
-	err: line => process.stderr.write(`${line}\n`),
+	out: line => process.stdout.write(`${plainLines(line)}\n`),
+	err: line => process.stderr.write(`${plainLines(line)}\n`),
 };
 
 const helpHint = 'Run `omega13 --help` for the options.';

@@ -1,6 +1,7 @@
 import {constants} from 'node:fs';
 import {copyFile, lstat, mkdir, open, unlink} from 'node:fs/promises';
 import path from 'node:path';
+import {plainLines} from '../util/plain-text.js';
 import type {Seconds} from '../util/units.js';
 import {renderSessionTranscript} from './session-transcript.js';
 import {
@@ -111,7 +112,8 @@ export const toJson = ({manifest, captures}: SessionDetails): string => {
 			segments: capture.segments ?? null,
 		})),
 	};
-	return `${JSON.stringify(value, null, '\t')}\n`;
+	// Every string, the transcript's and the file names alike, without control characters.
+	return `${JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? plainLines(item) : item), '\t')}\n`;
 };
 
 /**
@@ -133,7 +135,7 @@ export const toSrt = ({captures}: SessionDetails): string => {
 			cues.push({start: offset, end: offset + capture.record.durationSeconds, text: capture.text});
 		}
 	}
-	return cues.map((cue, i) => `${i + 1}\n${srtTime(cue.start)} --> ${srtTime(Math.max(cue.start, cue.end))}\n${cue.text}\n`).join('\n');
+	return cues.map((cue, i) => `${i + 1}\n${srtTime(cue.start)} --> ${srtTime(Math.max(cue.start, cue.end))}\n${plainLines(cue.text)}\n`).join('\n');
 };
 
 /** `01:02:03,456`. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {plainLines} from '../util/plain-text.js';
 import {formatDuration, localDateTime} from '../util/time-format.js';
 import {writeFileAtomic} from './atomic-write.js';
 import type {CaptureRecord, SessionManifest} from './session-manifest.js';
@@ -13,7 +14,7 @@ export const captureBaseName = (record: Pick<CaptureRecord, 'file'>): string => 
 /**
  * `transcript.md`, made again from the manifest after every change, so it always lists every capture
  * in order with its wall-clock time: the text when there is one, otherwise where its transcription
- * stands.
+ * stands. No control characters: a manifest written before they were stripped may still hold some.
  */
 export const renderSessionTranscript = (manifest: SessionManifest): string => {
 	const lines = [`# Transcript: session ${manifest.id}`, ''];
@@ -31,7 +32,7 @@ export const renderSessionTranscript = (manifest: SessionManifest): string => {
 		}
 		lines.push('');
 	}
-	return lines.join('\n');
+	return plainLines(lines.join('\n'));
 };
 
 export const writeSessionTranscript = (sessionDir: string, manifest: SessionManifest): Promise<void> =>

@@ -1,4 +1,4 @@
-import {postAudio} from './http-transcribe.js';
+import {postAudio, replyLimitBytes} from './http-transcribe.js';
 import type {EngineRequest, EngineResult, TranscriptionEngine} from './transcription-engine.js';
 import {parseVerboseJson} from './whisper-output.js';
 
@@ -69,6 +69,7 @@ export class RemoteEngine implements TranscriptionEngine {
 	async transcribe(request: EngineRequest): Promise<EngineResult> {
 		const remote = this.#remote;
 		const language: Record<string, string> = this.language === 'auto' ? {} : {language: this.language};
+		const maxReplyBytes = replyLimitBytes(request.audioSeconds);
 		if (remote.kind === 'openai') {
 			const answer = await postAudio({
 				url: this.#endpoint,
@@ -77,6 +78,7 @@ export class RemoteEngine implements TranscriptionEngine {
 				headers: remote.apiKey === undefined ? {} : {authorization: `Bearer ${remote.apiKey}`},
 				signal: request.signal,
 				peer: 'the transcription service',
+				maxReplyBytes,
 			});
 			return parseVerboseJson(answer);
 		}
@@ -87,6 +89,7 @@ export class RemoteEngine implements TranscriptionEngine {
 			fields: {'response-format': 'verbose_json', response_format: 'verbose_json', ...language},
 			signal: request.signal,
 			peer: 'the whisper.cpp server',
+			maxReplyBytes,
 		});
 		return parseVerboseJson(answer);
 	}

@@ -1,4 +1,5 @@
 import {CodedError} from '../util/coded-error.js';
+import {plainLines} from '../util/plain-text.js';
 /** Why a transcription failed, as a code for programs; the message is the reason for a person. */
 export const TranscriptionErrorCode = {
 	/** No model file where one was asked for. */
@@ -23,6 +24,9 @@ export class TranscriptionError extends CodedError<TranscriptionErrorCode> {
 	override readonly name = 'TranscriptionError';
 }
 
-/** The reason to show for any error: a `TranscriptionError`'s message, or the error's message. */
+/**
+ * The reason to show for any error: a `TranscriptionError`'s message, or the error's message. Without
+ * control characters: it may quote a server, a file name or whisper.cpp's stderr.
+ */
 export const failureReason = (error: unknown): string =>
-	error instanceof Error ? error.message : String(error);
+	plainLines(error instanceof Error ? error.message : String(error));

@@ -1,4 +1,11 @@
+import {plainText} from '../util/plain-text.js';
 import type {EngineResult, EngineSegment} from './transcription-engine.js';
+
+/**
+ * A segment's words as omega13 keeps them: whatever wrote them (a remote server above all) could put
+ * escape sequences in, and the text goes on to terminals, logs and Markdown.
+ */
+const segmentText = (value: unknown): string => (typeof value === 'string' ? plainText(value) : '');
 
 /**
  * whisper.cpp's `-oj` (1.5.0 at least, which a `--whisper-bin` may be) writes its JSON by hand and
@@ -28,7 +35,7 @@ export const parseMainJson = (text: string): EngineResult => {
 		return {
 			start: typeof offsets['from'] === 'number' ? offsets['from'] / 1000 : undefined,
 			end: typeof offsets['to'] === 'number' ? offsets['to'] / 1000 : undefined,
-			text: typeof record['text'] === 'string' ? record['text'] : '',
+			text: segmentText(record['text']),
 		};
 	});
 	const result = isRecord(json['result']) ? json['result'] : {};
@@ -43,7 +50,7 @@ export const parseVerboseJson = (json: unknown): EngineResult => {
 	if (!isRecord(json)) {
 		throw new Error('the answer is not a JSON object');
 	}
-	const language = typeof json['language'] === 'string' ? json['language'] : undefined;
+	const language = typeof json['language'] === 'string' ? plainText(json['language']) : undefined;
 	if (Array.isArray(json['segments'])) {
 		return {
 			language,
@@ -52,14 +59,14 @@ export const parseVerboseJson = (json: unknown): EngineResult => {
 				return {
 					start: typeof record['start'] === 'number' ? record['start'] : undefined,
 					end: typeof record['end'] === 'number' ? record['end'] : undefined,
-					text: typeof record['text'] === 'string' ? record['text'] : '',
+					text: segmentText(record['text']),
 				};
 			}),
 		};
 	}
 	if (typeof json['text'] === 'string') {
 		const lines = json['text'].split('\n').filter((line) => line.trim().length > 0);
-		return {language, segments: lines.map((line) => ({start: undefined, end: undefined, text: line}))};
+		return {language, segments: lines.map((line) => ({start: undefined, end: undefined, text: segmentText(line)}))};
 	}
 	throw new Error('the answer has neither segments nor text');
 };

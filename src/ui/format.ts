@@ -1,4 +1,5 @@
 import os from 'node:os';
+import {plainText} from '../util/plain-text.js';
 import type {Decibels, Seconds} from '../util/units.js';
 
 /** `-12.3`, `0.0`, `-inf` (silence or below -99.9). */
@@ -30,8 +31,13 @@ export const formatIndex = (index: number): string => String(index).padStart(3, 
 
 const pad2 = (value: number): string => String(value).padStart(2, '0');
 
-/** Cuts text to `width` columns with an ellipsis, for lines that must not wrap. */
-export const truncate = (text: string, width: number): string => {
+/**
+ * Cuts text to `width` columns with an ellipsis, for lines that must not wrap. Every line the TUI
+ * fits to the screen goes through here or `wrapLines`, so control characters (no width; an escape
+ * sequence from a server or a port name) are dropped here.
+ */
+export const truncate = (raw: string, width: number): string => {
+	const text = plainText(raw);
 	const chars = [...text];
 	if (chars.length <= width) {
 		return text;
@@ -43,7 +49,8 @@ export const truncate = (text: string, width: number): string => {
 };
 
 /** Cuts a path from the left, keeping its end (the session's own name): `…/sessions/2025-11-23_10-00`. */
-export const truncateStart = (text: string, width: number): string => {
+export const truncateStart = (raw: string, width: number): string => {
+	const text = plainText(raw);
 	const chars = [...text];
 	if (chars.length <= width) {
 		return text;

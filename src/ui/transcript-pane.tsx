@@ -18,10 +18,9 @@ export type TranscriptPaneProps = {
 export const transcriptLines = (capture: CaptureView, columns: number): string[] => {
 	const {transcript} = capture;
 	const text = transcript?.text?.trim();
-	if (text) {
-		return wrapLines(text, Math.max(1, columns - 2));
-	}
-	return [transcript ? `(transcript ${transcript.status}${transcript.reason ? `: ${transcript.reason}` : ''})` : '(no transcript)'];
+	// A failure's reason ends with its fix (`omega13 models download base.en`): wrapped whole, never cut.
+	const status = transcript ? `(transcript ${transcript.status}${transcript.reason ? `: ${transcript.reason}` : ''})` : '(no transcript)';
+	return wrapLines(text || status, Math.max(1, columns - 2));
 };
 
 /** A capture's transcript, word-wrapped, scrolled to `scroll`. */

@@ -1,11 +1,14 @@
+import {plainLines} from './plain-text.js';
+
 /**
  * Word-wraps text into lines of at most `width` characters; words longer than a line are cut. Paragraph
- * breaks are kept. Pure, so the transcript pane can scroll by line.
+ * breaks are kept. Pure, so the transcript pane can scroll by line. Control characters are dropped
+ * first: they have no width, and an escape sequence must not reach the terminal.
  */
 export const wrapLines = (text: string, width: number): string[] => {
 	const lineWidth = Math.max(1, Math.floor(width));
 	const lines: string[] = [];
-	for (const paragraph of text.replace(/\r\n?/g, '\n').split('\n')) {
+	for (const paragraph of plainLines(text).split('\n')) {
 		let line = '';
 		for (const word of paragraph.split(/\s+/).filter(Boolean)) {
 			let rest = [...word];
