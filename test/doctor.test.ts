@@ -83,9 +83,9 @@ describe('runDoctor', () => {
 		await chmod(dir, 0o755);
 		const lines = await runDoctor({settings: settingsWith({sessionsDir: dir}), env});
 		assert.deepEqual(line(lines, 'Sessions directory'), {
-			ok: false,
-			what: `Sessions directory ${dir}: mode 0755, so others may read your recordings`,
-			fix: `chmod 700 ${dir}`,
+			ok: true,
+			what: `Sessions directory ${dir}: mode 0755, open to others, but each session in it is private (0700, files 0600)`,
+			fix: `chmod 700 ${dir} to hide even the sessions' names`,
 		});
 		assert.match(line(lines, 'Disk').what, new RegExp(`^Disk: [\\d.]+ [KMGT]iB free for ${dir} \\(about \\d+ (hours|minutes) of 2-channel float32 WAV at 48 kHz\\)$`));
 		await chmod(dir, 0o700);

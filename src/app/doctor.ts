@@ -277,13 +277,14 @@ const checkSessionsDir = async (dir: string): Promise<DoctorLine[]> => {
 	} catch {
 		return [{ok: false, what: `Sessions directory ${dir}: not writable`, fix: `chmod 700 ${dir}`}];
 	}
-	const mode = info.mode & 0o777;
-	if (mode !== 0o700) {
+	const mode = info.mode & 0o7777;
+	if ((mode & 0o077) !== 0) {
+		// Left so by omega13 (it may be a folder shared on purpose); the sessions in it are private.
 		return [
 			{
-				ok: false,
-				what: `Sessions directory ${dir}: mode ${mode.toString(8).padStart(4, '0')}, so others may read your recordings`,
-				fix: `chmod 700 ${dir}`,
+				ok: true,
+				what: `Sessions directory ${dir}: mode ${mode.toString(8).padStart(4, '0')}, open to others, but each session in it is private (0700, files 0600)`,
+				fix: `chmod 700 ${dir} to hide even the sessions' names`,
 			},
 		];
 	}

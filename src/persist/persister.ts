@@ -110,7 +110,8 @@ export class Persister implements AudioTap, PieceStore {
 				);
 			}
 		}
-		await ensurePrivateDir(options.root);
+		// A directory the person named, like the sessions folder: shared on purpose, perhaps.
+		await ensurePrivateDir(options.root, {existing: 'warn', warn: line => options.log(`persistence: ${line}`)});
 		const {parts} = await listChunks(options.root);
 		for (const repair of await repairParts(options.root, parts, options.opusKbps ?? 32)) {
 			options.log(
