@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {chmod, mkdir, mkdtemp, rm} from 'node:fs/promises';
+import {chmod, mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {after, before, describe, it} from 'node:test';
@@ -7,6 +7,11 @@ import {doctorExitCode, formatDoctor, runDoctor, type DoctorLine} from '../src/a
 import {defaultSettings, type Settings} from '../src/config/settings-schema.js';
 import {testModel} from './helpers/fixtures.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
+import {freeLoopbackPort} from './helpers/free-port.js';
+import {RecorderProcess} from './helpers/recorder-process.js';
+import {once} from 'node:events';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
 
 let root: string;
 let env: NodeJS.ProcessEnv;
@@ -136,6 +141,57 @@ describe('runDoctor with a JACK server', () => {
 			ok: false,
 			what: 'JACK ports: mic:out is not there',
 			fix: 'list the ports with `jack_lsp -p` (outputs: system:capture_1, system:capture_2) and fix "inputs" or --connect',
+		});
+	});
+
+	it('shows a running omega13 as info, not as something to fix, and exits 0 for it', async () => {
+		const recorder = await RecorderProcess.start({env: jackEnv(), jackName: 'doctor-running', args: ['--connect', 'none', '--hotkey', 'off', '--no-transcribe', '--sessions-dir', path.join(root, 'running')]});
+		try {
+			const lines = await runDoctor({settings: settingsWith({jackName: 'doctor-running', hotkey: 'off', transcription: false}), env: {...jackEnv(), XDG_RUNTIME_DIR: recorder.runtimeDir}});
+			const running = line(lines, 'omega13 is running');
+			assert.match(running.what, /^omega13 is running as "doctor-running" \(pid \d+\)$/);
+			assert.equal(running.ok, true);
+			assert.equal(running.info, true);
+			assert.match(formatDoctor(lines), /^info omega13 is running as "doctor-running" \(pid \d+\)\n {7}\(a second omega13 at the same time needs another --jack-name\)$/m);
+			assert.ok(!lines.some((candidate) => candidate.what.includes('is taken')), formatDoctor(lines));
+		} finally {
+			await recorder.dispose();
+		}
+	});
+});
+
+describe('runDoctor: the transcription engine and model', () => {
+	it('contacts the server: one that answers is ok, one that is not there is reported with what to do', async () => {
+		const server = http.createServer((_request, response) => response.writeHead(404).end('not here'));
+		server.listen(0, '127.0.0.1');
+		await once(server, 'listening');
+		try {
+			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+			assert.deepEqual(line(await runDoctor({settings: settingsWith({engineUrl: url}), env}), 'Transcription'), {
+				ok: true,
+				what: `Transcription: by the server at ${url} (it answers, HTTP 404)`,
+			});
+		} finally {
+			server.close();
+		}
+		const gone = `http://127.0.0.1:${await freeLoopbackPort()}/inference`;
+		const lines = await runDoctor({settings: settingsWith({engineUrl: gone}), env});
+		assert.deepEqual(line(lines, 'Transcription'), {
+			ok: false,
+			what: `Transcription: the server at ${gone} cannot be reached (ECONNREFUSED)`,
+			fix: 'start the server, or correct --engine-url ("engineUrl"), or set it to null to transcribe here with whisper.cpp',
+		});
+		assert.equal(doctorExitCode(lines), 1);
+	});
+
+	it('does not suggest downloading a model by the name of a file that is not one', async () => {
+		const bad = path.join(root, 'bad1.bin');
+		await writeFile(bad, Buffer.alloc(100));
+		const lines = await runDoctor({settings: settingsWith({model: bad}), env});
+		assert.deepEqual(line(lines, 'Whisper model'), {
+			ok: false,
+			what: `Whisper model bad1: ${bad} is not a valid whisper model`,
+			fix: 'set "model" to a ggml .bin file, or to a model name like "base.en" and download it with `omega13 models download base.en`',
 		});
 	});
 });

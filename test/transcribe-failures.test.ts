@@ -7,6 +7,7 @@ import {after, before, describe, test} from 'node:test';
 import type {SessionManifest} from '../src/session/session-manifest.js';
 import {lazyEngine, type EngineConfig} from '../src/transcribe/engine-factory.js';
 import {transcribeSession} from '../src/transcribe/transcribe-session.js';
+import {lastError, meaningfulLines, tellingLine} from '../src/transcribe/whisper-stderr.js';
 import type {QueueEvent} from '../src/transcribe/transcription-queue.js';
 import {jfkWav, makeSession, testModel, transcribeWithQueue, whisperTestEnv} from './helpers/whisper.js';
 
@@ -87,13 +88,28 @@ describe('transcription failures keep the audio, say why, and retry succeeds', (
 		await writeFile(garbage, Buffer.from('this is not a whisper model at all, just some bytes'.repeat(100)));
 		const [first] = await transcribe(dir, [1], {model: garbage});
 		assert.equal(first!.status, 'failed');
-		assert.match(first!.reason!, /garbage\.bin is not a ggml whisper model \(it does not start with the ggml magic; 5100 bytes\)/);
+		assert.equal(
+			first!.reason!,
+			`${garbage} is not a valid whisper model (it does not start with the ggml magic; 5100 bytes): pass --model a whisper.cpp ggml model file, or a model name such as base.en (\`omega13 models download base.en\` fetches it; \`omega13 models\` lists what is installed)`,
+			'no `omega13 models download garbage`: there is no such model',
+		);
 
 		const broken = path.join(root, 'ggml-broken.bin');
 		await writeFile(broken, Buffer.concat([Buffer.from('lmgg', 'latin1'), Buffer.alloc(4096)]));
 		const [second] = await transcribe(dir, [1], {model: broken});
 		assert.equal(second!.status, 'failed');
-		assert.match(second!.reason!, /^whisper\.cpp could not load the model .*ggml-broken\.bin \(.*\): it is damaged or not a whisper model; download it again \(`omega13 models download broken`\) or pass --model$/);
+		assert.match(second!.reason!, /^whisper\.cpp could not load the model .*ggml-broken\.bin \(.*\): it is damaged or not a valid whisper model; pass --model a whisper\.cpp ggml model file, or a model name such as base\.en \(`omega13 models download base\.en` fetches it; `omega13 models` lists what is installed\)$/);
+		assert.ok(!second!.reason!.includes('models download broken'));
+
+		// A sound header with the audio encoder's width changed: whisper.cpp aborts in a GGML_ASSERT.
+		const model = await readFile(testModel);
+		const asserting = path.join(root, 'asserting.bin');
+		model.writeInt32LE(model.readInt32LE(12) + 1, 12);
+		await writeFile(asserting, model);
+		const [third] = await transcribe(dir, [1], {model: asserting});
+		assert.equal(third!.status, 'failed');
+		assert.match(third!.reason!, /\(SIGABRT\) while transcribing: .*GGML_ASSERT\(.*\) failed; the audio is kept/);
+		assert.doesNotMatch(third!.reason!, /sysdeps|LWP|#\d+ /);
 		await assertAudioKept(dir);
 	});
 
@@ -149,4 +165,24 @@ describe('transcription failures keep the audio, say why, and retry succeeds', (
 			message: `${dir} is open in a running omega13 (pid 1): transcribe it from there, or stop that omega13 first`,
 		});
 	});
+});
+
+test("gdb's backtrace after a GGML_ASSERT (ggml attaches gdb where it can) never becomes the reason", () => {
+	// What ggml_print_backtrace leaves on stderr on a machine with gdb and ptrace allowed.
+	const stderr = [
+		'whisper_model_load: loading model',
+		'/home/runner/work/whisper.cpp/ggml/src/ggml.c:3686: GGML_ASSERT(ggml_nelements(a) == ne0*ne1*ne2) failed',
+		'[New LWP 52311]',
+		'[Thread debugging using libthread_db enabled]',
+		'Using host libthread_db library "/lib/x86_64-linux-gnu/libthread_db.so.1".',
+		'0x00007f3c1e0ea42f in __GI___wait4 (pid=52312, stat_loc=0x0, options=0, usage=0x0) at ../sysdeps/unix/sysv/linux/wait4.c:30',
+		'30\t../sysdeps/unix/sysv/linux/wait4.c: No such file or directory.',
+		'#0  0x00007f3c1e0ea42f in __GI___wait4 (pid=52312, stat_loc=0x0, options=0, usage=0x0) at ../sysdeps/unix/sysv/linux/wait4.c:30',
+		'#1  0x00007f3c1d2a1b7e in ggml_print_backtrace () from libggml-base.so',
+		'#2  0x00007f3c1d2a1d02 in ggml_abort () from libggml-base.so',
+		'[Inferior 1 (process 52310) detached]',
+	];
+	assert.deepEqual(meaningfulLines(stderr), stderr.slice(0, 2));
+	assert.equal(tellingLine(stderr, ': '), `: ${stderr[1]}`);
+	assert.equal(lastError(stderr.join('\n')), stderr[1]);
 });

@@ -9,15 +9,20 @@ import {checkXDisplay} from '../hotkey/x-display.js';
 import {encoderPrograms, missingPrograms} from '../session/encode-capture.js';
 import type {EncodeFormat} from '../session/file-formats.js';
 import {bytesPerSample} from '../wav/sample-format.js';
-import {checkModelFile, isModelName, resolveModel} from '../transcribe/model-resolve.js';
+import {checkModelFile, resolveModel} from '../transcribe/model-resolve.js';
 import {TranscriptionError} from '../transcribe/transcription-error.js';
-import {sileroModelName} from '../transcribe/model-catalog.js';
+import {findKnownModel, sileroModelName} from '../transcribe/model-catalog.js';
 import {runSetup} from '../transcribe/run-setup.js';
+import {networkCause} from '../transcribe/http-transcribe.js';
+import {runningInstances} from '../control/find-instance.js';
+import {appDirs} from '../util/app-dirs.js';
 import {isExecutable} from '../util/tied-to-us.js';
 
 /** One check: fine, or what is wrong and what to do about it. */
 export type DoctorLine = {
 	readonly ok: boolean;
+	/** Neither fine nor wrong, but worth knowing (omega13 is running): shown as `info`, exits 0. */
+	readonly info?: boolean;
 	/** What was checked and what was found. */
 	readonly what: string;
 	/** What to do (always there when not ok; a hint on some ok lines). */
@@ -51,7 +56,7 @@ export const runDoctor = async (options: DoctorOptions = {}): Promise<DoctorLine
 	const groups = await Promise.all([
 		checkJack(settings, env, timeoutMs),
 		checkHotkey(settings, env, timeoutMs),
-		checkTranscription(settings, env),
+		checkTranscription(settings, env, timeoutMs),
 		checkMemory(settings),
 		checkDisk(settings),
 		checkSessionsDir(settings.sessionsDir),
@@ -65,7 +70,7 @@ export const runDoctor = async (options: DoctorOptions = {}): Promise<DoctorLine
 export const formatDoctor = (lines: readonly DoctorLine[]): string =>
 	lines
 		.map((line) => {
-			const head = `${line.ok ? ' ok ' : 'FIX '} ${line.what}`;
+			const head = `${line.ok ? (line.info === true ? 'info' : ' ok ') : 'FIX '} ${line.what}`;
 			return line.fix === undefined ? head : `${head}\n       ${line.ok ? '(' : '-> '}${line.fix}${line.ok ? ')' : ''}`;
 		})
 		.join('\n');
@@ -114,11 +119,22 @@ const checkJack = async (settings: Settings, env: NodeJS.ProcessEnv, timeoutMs: 
 	const lines: DoctorLine[] = [{ok: true, what: `JACK server "${server}": running, ${ports.length} ports`}];
 	const taken = ports.filter((port) => port.name.startsWith(`${settings.jackName}:`));
 	if (taken.length > 0) {
-		lines.push({
-			ok: false,
-			what: `JACK client name "${settings.jackName}" is taken (${taken[0]!.name}): another omega13 is running`,
-			fix: 'stop it, or give this one another --jack-name',
-		});
+		// omega13 itself holding the name is how things should be while it runs, not something to fix.
+		const running = (await runningInstances(appDirs(env).runtime)).find((instance) => instance.jackName === settings.jackName);
+		lines.push(
+			running === undefined
+				? {
+						ok: false,
+						what: `JACK client name "${settings.jackName}" is taken by another program (${taken[0]!.name})`,
+						fix: 'stop that program, or give omega13 another --jack-name',
+					}
+				: {
+						ok: true,
+						info: true,
+						what: `omega13 is running as "${settings.jackName}" (pid ${running.pid})`,
+						fix: 'a second omega13 at the same time needs another --jack-name',
+					},
+		);
 	}
 	const outputs = ports.filter((port) => port.properties.includes('output'));
 	if (settings.inputs.length > 0) {
@@ -187,12 +203,12 @@ const checkHotkey = async (settings: Settings, env: NodeJS.ProcessEnv, timeoutMs
 	];
 };
 
-const checkTranscription = async (settings: Settings, env: NodeJS.ProcessEnv): Promise<DoctorLine[]> => {
+const checkTranscription = async (settings: Settings, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<DoctorLine[]> => {
 	if (!settings.transcription) {
 		return [{ok: true, what: 'Transcription: off'}];
 	}
 	if (settings.engineUrl !== null) {
-		return [{ok: true, what: `Transcription: by the whisper server at ${settings.engineUrl} (not contacted by the doctor)`}];
+		return [await checkEngineUrl(settings.engineUrl, timeoutMs)];
 	}
 	const lines: DoctorLine[] = [];
 	if (settings.whisperBin === null) {
@@ -222,16 +238,33 @@ const checkTranscription = async (settings: Settings, env: NodeJS.ProcessEnv): P
 		lines.push({ok: true, what: `Whisper model ${model.name}: ${model.path}`});
 	} catch (error) {
 		const name = model?.name ?? settings.model;
-		const found = error instanceof TranscriptionError && error.code === 'model-invalid' ? 'is not a ggml whisper model' : 'is not there';
+		const found = error instanceof TranscriptionError && error.code === 'model-invalid' ? 'is not a valid whisper model' : 'is not there';
 		lines.push({
 			ok: false,
 			what: `Whisper model ${name}: ${model === undefined ? (error as Error).message : `${model.path} ${found}`}`,
-			fix: isModelName(name)
+			// Only a name the catalog knows can be downloaded (not `bad1` from `/path/bad1.bin`).
+			fix: findKnownModel(name) !== undefined
 				? `run \`omega13 models download ${name}\`, or set "model" to a ggml .bin file you have`
 				: 'set "model" to a ggml .bin file, or to a model name like "base.en" and download it with `omega13 models download base.en`',
 		});
 	}
 	return lines;
+};
+
+/** Any HTTP answer means the server is there (what it says to a GET does not matter); no answer is the problem. */
+const checkEngineUrl = async (url: string, timeoutMs: number): Promise<DoctorLine> => {
+	try {
+		const response = await fetch(url, {signal: AbortSignal.timeout(timeoutMs)});
+		await response.body?.cancel();
+		return {ok: true, what: `Transcription: by the server at ${url} (it answers, HTTP ${response.status})`};
+	} catch (error) {
+		const why = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : networkCause(error);
+		return {
+			ok: false,
+			what: `Transcription: the server at ${url} cannot be reached (${why})`,
+			fix: 'start the server, or correct --engine-url ("engineUrl"), or set it to null to transcribe here with whisper.cpp',
+		};
+	}
 };
 
 const checkDisk = async (settings: Settings): Promise<DoctorLine[]> => {

@@ -1,4 +1,4 @@
-import {checkModelFile, type ResolvedModel} from './model-resolve.js';
+import {checkModelFile, modelFix, type ResolvedModel} from './model-resolve.js';
 import {checkEngineOptions, type EngineOptions} from './engine-options.js';
 import {TranscriptionError} from './transcription-error.js';
 import type {EngineRequest, EngineResult, TranscriptionEngine} from './transcription-engine.js';
@@ -53,7 +53,7 @@ export class LocalEngine implements TranscriptionEngine {
 			if (error instanceof TranscriptionError && error.code === 'model-invalid') {
 				throw new TranscriptionError(
 					'model-invalid',
-					`${error.message}: it is damaged or not a whisper model; download it again (\`omega13 models download ${model.name}\`) or pass --model`,
+					`${error.message}: it is damaged or not a valid whisper model; ${modelFix(model)}`,
 				);
 			}
 			throw error;

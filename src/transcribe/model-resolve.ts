@@ -1,6 +1,7 @@
 import {open, readdir, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {appDirs, type XdgEnv} from '../util/app-dirs.js';
+import {defaultModelName, findKnownModel} from './model-catalog.js';
 import {TranscriptionError} from './transcription-error.js';
 
 /** A model to load: a short name for the manifest and the file. */
@@ -49,8 +50,16 @@ const ggmlMagic = Buffer.from('lmgg', 'latin1');
  * Fails early, with what to do, when the model file is missing, empty or not a ggml file; whisper.cpp
  * would only say "failed to initialize whisper context".
  */
+/**
+ * What to do about a model file that is missing or broken: download it again when the catalog knows
+ * its name; for any other file (`--model /path/bad1.bin`) there is nothing to download by that name.
+ */
+export const modelFix = (model: ResolvedModel): string =>
+	findKnownModel(model.name) === undefined
+		? `pass --model a whisper.cpp ggml model file, or a model name such as ${defaultModelName} (\`omega13 models download ${defaultModelName}\` fetches it; \`omega13 models\` lists what is installed)`
+		: `run \`omega13 models download ${model.name}\` or pass --model PATH`;
+
 export const checkModelFile = async (model: ResolvedModel): Promise<void> => {
-	const downloadHint = isModelName(model.name) ? `run \`omega13 models download ${model.name}\`` : 'download a ggml whisper model';
 	let size: number;
 	try {
 		const info = await stat(model.path);
@@ -62,7 +71,7 @@ export const checkModelFile = async (model: ResolvedModel): Promise<void> => {
 		if (error instanceof TranscriptionError) {
 			throw error;
 		}
-		throw new TranscriptionError('model-missing', `model not found at ${model.path}: ${downloadHint} or pass --model PATH`, {cause: error});
+		throw new TranscriptionError('model-missing', `model not found at ${model.path}: ${modelFix(model)}`, {cause: error});
 	}
 	const head = Buffer.alloc(4);
 	const file = await open(model.path, 'r');
@@ -74,7 +83,7 @@ export const checkModelFile = async (model: ResolvedModel): Promise<void> => {
 	if (size < 4 || !head.equals(ggmlMagic)) {
 		throw new TranscriptionError(
 			'model-invalid',
-			`${model.path} is not a ggml whisper model (it does not start with the ggml magic; ${size} bytes): ${downloadHint} again or pass --model with a ggml .bin file`,
+			`${model.path} is not a valid whisper model (it does not start with the ggml magic; ${size} bytes): ${modelFix(model)}`,
 		);
 	}
 };

@@ -2,7 +2,7 @@ import {execFile, type ChildProcess} from 'node:child_process';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {tiedToUs} from '../util/tied-to-us.js';
-import {checkModelFile, type ResolvedModel} from './model-resolve.js';
+import {checkModelFile, modelFix, type ResolvedModel} from './model-resolve.js';
 import {TranscriptionError} from './transcription-error.js';
 import {checkEngineOptions, type EngineOptions} from './engine-options.js';
 import {abortReason, type EngineRequest, type EngineResult, type TranscriptionEngine} from './transcription-engine.js';
@@ -126,7 +126,7 @@ export class ProcessEngine implements TranscriptionEngine {
 		if (failedLoadingModel(stderr)) {
 			return new TranscriptionError(
 				'model-invalid',
-				`whisper.cpp could not load the model ${model.path}${modelLoadError(stderr)}: it is damaged or not a whisper model; download it again (\`omega13 models download ${model.name}\`) or pass --model`,
+				`whisper.cpp could not load the model ${model.path}${modelLoadError(stderr)}: it is damaged or not a valid whisper model; ${modelFix(model)}`,
 			);
 		}
 		return new TranscriptionError('crashed', `whisper exited with code ${String(error.code)}${lastError(stderr, ': ')}`);

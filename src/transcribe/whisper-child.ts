@@ -7,7 +7,7 @@ import type {ChildReply, DetectSpeechRequest, TranscribeRequest} from './engine-
 import {whisperVadDefaults, type SpeechDetector, type SpeechSegment, type VadParams} from './speech-detector.js';
 import {TranscriptionError} from './transcription-error.js';
 import {abortReason, type EngineSegment} from './transcription-engine.js';
-import {tellingLine} from './whisper-stderr.js';
+import {meaningfulLines, tellingLine} from './whisper-stderr.js';
 
 export type WhisperChildOptions = {
 	/** The Silero model for `detectSpeech` (live audio); file requests name theirs. */
@@ -226,7 +226,8 @@ export class WhisperChild implements SpeechDetector {
 			pendingText += chunk;
 			const lines = pendingText.split('\n');
 			pendingText = lines.pop() ?? '';
-			stderr.push(...lines);
+			// gdb's backtrace (ggml attaches it on an abort) is dropped, so it cannot crowd out the reason.
+			stderr.push(...meaningfulLines(lines));
 			stderr.splice(0, Math.max(0, stderr.length - stderrLinesKept));
 		});
 		let settleReady!: {resolve: (variant: string) => void; reject: (error: Error) => void};
