@@ -19,6 +19,7 @@ import {SourceSupervisor} from './source-supervisor.js';
 import {startAfterCapture} from './after-capture.js';
 import {startVoiceTrigger} from './voice-setup.js';
 import type {VoiceTrigger} from './voice-trigger.js';
+import {missingModelNotice} from './transcription.js';
 import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
 import type {StatusReport} from '../control/control-protocol.js';
@@ -108,6 +109,9 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	const afterCapture = startAfterCapture(settings, say, exitPath, (session, index) => {
 		services?.captureSettled(session, index);
 	});
+	if (settings.transcription) {
+		void missingModelNotice(settings).then(line => line && report.notice('whisper model', line));
+	}
 	const engine = new AudioEngine({
 		source,
 		bufferSeconds: settings.bufferSeconds,

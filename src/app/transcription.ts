@@ -8,6 +8,8 @@ import {TranscriptDelivery} from '../transcribe/transcript-delivery.js';
 import {TranscriptionQueue, type QueueEvent} from '../transcribe/transcription-queue.js';
 import type {SpeechDetector} from '../transcribe/speech-detector.js';
 import {vadOffHint} from '../transcribe/vad-gate.js';
+import {checkModelFile, modelFix, resolveModel} from '../transcribe/model-resolve.js';
+import {findKnownModel} from '../transcribe/model-catalog.js';
 
 /** The options that choose the transcription engine. */
 export type EngineChoice = Pick<Settings, 'model' | 'engineUrl' | 'engineModel' | 'whisperBin' | 'engineKeyFile'>;
@@ -49,6 +51,30 @@ export const transcriptionLine = (event: QueueEvent): string | undefined => {
 		case 'error': {
 			return `${capture}: ${event.message}`;
 		}
+	}
+};
+
+/**
+ * Said at start when the bundled whisper.cpp has no usable model (a newcomer trying the demo, above all):
+ * every capture's transcript would fail, so what to do is on screen before the first one. Undefined
+ * when the model is there, or another engine transcribes.
+ */
+export const missingModelNotice = async (settings: EngineChoice, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> => {
+	if (settings.engineUrl !== null) {
+		return undefined;
+	}
+	try {
+		const model = resolveModel(settings.model, env);
+		try {
+			await checkModelFile(model);
+			return undefined;
+		} catch {
+			const known = findKnownModel(model.name);
+			const fix = known === undefined ? `${model.path} is missing or not a valid model: ${modelFix(model)}` : `run \`omega13 models download ${model.name}\` (${Math.round(known.bytes / 1e6)} MB)`;
+			return `transcripts need a Whisper model: ${fix}; captures are kept meanwhile, and \`omega13 transcribe last\` (or t on a capture) transcribes them then`;
+		}
+	} catch (error) {
+		return `transcripts cannot be made: ${error instanceof Error ? error.message : String(error)}`;
 	}
 };
 

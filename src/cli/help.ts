@@ -2,6 +2,7 @@ import {flagNames, type SettingSpec} from '../config/setting-spec.js';
 import {settingKeys, specOf} from '../config/settings-schema.js';
 import {wrapLines} from '../util/wrap-lines.js';
 import {generalFlags, type GeneralFlag} from './general-flags.js';
+import {defaultModelsBaseUrl} from '../transcribe/model-catalog.js';
 
 const usage = `
   omega13: always keeps the last 13 seconds; a trigger saves a file that starts in the past
@@ -109,4 +110,14 @@ export const optionsHelp = (): string =>
 	].join('\n');
 
 /** The help text is the specification of the command line: every flag the parser accepts is here. */
-export const helpText = (): string => `${usage}\n${optionsHelp()}\n${epilogue}`.trim();
+/** The environment variables omega13 reads (the XDG ones aside), in the options' layout. */
+const environmentHelp = (): string =>
+	[
+		'  Environment',
+		...optionLines('OMEGA13_MODELS_DIR', 'Where models are kept', '$XDG_DATA_HOME/omega13/models'),
+		...optionLines('OMEGA13_MODELS_URL', '`omega13 models download NAME` fetches URL/ggml-NAME.bin from here (a mirror, or a server of your own)', defaultModelsBaseUrl),
+		...optionLines('OMEGA13_ENGINE_KEY', 'The key for an OpenAI-compatible --engine-url (else OPENAI_API_KEY, else --engine-key-file)', undefined),
+		...optionLines('JACK_DEFAULT_SERVER', 'The JACK server to join', undefined),
+	].join('\n');
+
+export const helpText = (): string => `${usage}\n${optionsHelp()}\n\n${environmentHelp()}\n${epilogue}`.trim();
