@@ -2,27 +2,30 @@ import assert from 'node:assert/strict';
 import {chmod, mkdir, mkdtemp, readdir, rm, stat} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {test} from 'node:test';
+import {test, type TestContext} from 'node:test';
 import {RecorderProcess} from './helpers/recorder-process.js';
 
 const modeOf = async (file: string): Promise<number> => (await stat(file)).mode & 0o7777;
 
-test('--sessions-dir naming a setgid 2775 shared folder: it keeps its mode, omega13 warns, and the session inside is 0700 with 0600 files', async t => {
-	const root = await mkdtemp(path.join(os.tmpdir(), 'omega13-shared-'));
+/** A folder shared with a group as people make them (setgid 2775), in a temporary root removed after the test. */
+const sharedFolder = async (t: TestContext, name: string): Promise<{root: string; shared: string}> => {
+	const root = await mkdtemp(path.join(os.tmpdir(), `omega13-${name}-`));
 	t.after(async () => rm(root, {recursive: true, force: true}));
-	const shared = path.join(root, 'shared');
+	const shared = path.join(root, name);
 	await mkdir(shared);
 	await chmod(shared, 0o2775);
-	const recorder = await RecorderProcess.start({
-		env: process.env,
-		jackName: 'shared-dir',
-		args: ['--source', 'demo', '--sessions-dir', shared, '--buffer-seconds', '1', '--hotkey', 'off', '--no-transcribe'],
-	});
+	return {root, shared};
+};
+
+const startDemo = (jackName: string, args: readonly string[]): Promise<RecorderProcess> =>
+	RecorderProcess.start({env: process.env, jackName, args: ['--source', 'demo', '--hotkey', 'off', '--no-transcribe', ...args]});
+
+test('--sessions-dir naming a setgid 2775 shared folder: it keeps its mode, omega13 warns, and the session inside is 0700 with 0600 files', async t => {
+	const {shared} = await sharedFolder(t, 'shared');
+	const recorder = await startDemo('shared-dir', ['--sessions-dir', shared, '--buffer-seconds', '1']);
 	try {
 		assert.match(await recorder.waitForLine(/is open to others/), /is open to others \(mode 2775\): omega13 leaves it as it is/);
-		await recorder.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= 1);
-		assert.equal((await recorder.control('toggle')).ok, true);
-		assert.equal((await recorder.control('toggle')).ok, true);
+		await recorder.captureOnce(1);
 		await recorder.waitForLine(/capture 001 saved/);
 	} finally {
 		await recorder.dispose();
@@ -44,11 +47,7 @@ test('--sessions-dir naming a missing directory: it is made 0700 and nothing is 
 	const root = await mkdtemp(path.join(os.tmpdir(), 'omega13-fresh-'));
 	t.after(async () => rm(root, {recursive: true, force: true}));
 	const fresh = path.join(root, 'new', 'sessions');
-	const recorder = await RecorderProcess.start({
-		env: process.env,
-		jackName: 'fresh-dir',
-		args: ['--source', 'demo', '--sessions-dir', fresh, '--buffer-seconds', '1', '--hotkey', 'off', '--no-transcribe'],
-	});
+	const recorder = await startDemo('fresh-dir', ['--sessions-dir', fresh, '--buffer-seconds', '1']);
 	await recorder.dispose();
 	assert.equal(await modeOf(fresh), 0o700);
 	assert.equal(await modeOf(path.dirname(fresh)), 0o700);
@@ -56,16 +55,8 @@ test('--sessions-dir naming a missing directory: it is made 0700 and nothing is 
 });
 
 test('--persist-dir naming an existing shared folder: it keeps its mode too, and omega13 says so', async t => {
-	const root = await mkdtemp(path.join(os.tmpdir(), 'omega13-persist-shared-'));
-	t.after(async () => rm(root, {recursive: true, force: true}));
-	const shared = path.join(root, 'persist');
-	await mkdir(shared);
-	await chmod(shared, 0o2775);
-	const recorder = await RecorderProcess.start({
-		env: process.env,
-		jackName: 'shared-persist',
-		args: ['--source', 'demo', '--sessions-dir', path.join(root, 'sessions'), '--persist', '1', '--persist-dir', shared, '--persist-format', 'wav', '--hotkey', 'off', '--no-transcribe'],
-	});
+	const {root, shared} = await sharedFolder(t, 'persist');
+	const recorder = await startDemo('shared-persist', ['--sessions-dir', path.join(root, 'sessions'), '--persist', '1', '--persist-dir', shared, '--persist-format', 'wav']);
 	try {
 		assert.match(await recorder.waitForLine(/persistence: .* is open to others/), /\(mode 2775\): omega13 leaves it as it is/);
 	} finally {

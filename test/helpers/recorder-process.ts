@@ -122,6 +122,17 @@ export class RecorderProcess {
 		return sendControl(controlSocketPath(path.join(this.runtimeDir, 'omega13'), this.jackName), {command});
 	}
 
+	/** Once `filled` seconds are buffered, one capture: toggled on and straight off again (the pre-roll and a moment). */
+	async captureOnce(filled: number): Promise<void> {
+		await this.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= filled);
+		for (const step of ['start', 'stop']) {
+			const response = await this.control('toggle');
+			if (!response.ok) {
+				throw new Error(`the toggle to ${step} the capture failed: ${response.message}`);
+			}
+		}
+	}
+
 	/** Polls `status` until `ready(status)` holds (a generous deadline, as for `waitForLine`). */
 	async waitForStatus(ready: (response: ControlResponse) => boolean, timeoutMs = 60_000): Promise<ControlResponse> {
 		const deadline = Date.now() + timeoutMs;
