@@ -99,6 +99,27 @@ describe('control socket', () => {
 			const silent = await converse('{"command":"sta');
 			assert.match(silent.said, /no request line within 5 s/);
 			assert.ok(silent.ms >= requestTimeoutMs - 100, `closed after ${silent.ms} ms`);
+			// A byte now and then does not buy more time.
+			const dripping = await new Promise<{said: string; ms: number}>((resolve, reject) => {
+				const started = Date.now();
+				const socket = net.connect(socketPath);
+				const drip = setInterval(() => socket.write('{'), 1000);
+				let said = '';
+				socket.setEncoding('utf8');
+				socket.on('data', (part: string) => {
+					said += part;
+					// Answered: stop dripping, and hang up.
+					clearInterval(drip);
+					socket.end();
+				});
+				socket.on('error', reject);
+				socket.on('close', () => {
+					clearInterval(drip);
+					resolve({said, ms: Date.now() - started});
+				});
+			});
+			assert.match(dripping.said, /no request line within 5 s/);
+			assert.ok(dripping.ms < 3 * requestTimeoutMs, `a dripping client held the connection ${dripping.ms} ms`);
 			const flood = await converse('x'.repeat(100_000));
 			assert.match(flood.said, /no newline in the first 4096 bytes/);
 			assert.equal((await sendControl(socketPath, {command: 'status'})).message, 'did status');

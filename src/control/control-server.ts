@@ -82,12 +82,14 @@ export class ControlServer {
 			socket.end(`${JSON.stringify({ok: false, message: `bad request: ${message}`})}\n`);
 		};
 		socket.setEncoding('utf8');
-		socket.setTimeout(requestTimeoutMs, () => {
+		// A deadline from the connection, not an idle time-out: a byte every few seconds must not hold it for hours.
+		const deadline = setTimeout(() => {
 			refuse(`no request line within ${requestTimeoutMs / 1000} s`);
-			socket.setTimeout(0);
 			// A client that does not read the answer either is not waited for.
 			setTimeout(() => socket.destroy(), requestTimeoutMs).unref();
-		});
+		}, requestTimeoutMs);
+		deadline.unref();
+		socket.on('close', () => clearTimeout(deadline));
 		socket.on('data', (chunk: string) => {
 			if (refused) {
 				return;
@@ -101,7 +103,7 @@ export class ControlServer {
 				return;
 			}
 			// The request is in: the handler may take its time (a stop finishes the file first).
-			socket.setTimeout(0);
+			clearTimeout(deadline);
 			socket.pause();
 			void respond(buffered.slice(0, newline), handler).then(response => {
 				socket.end(`${JSON.stringify(response)}\n`);
