@@ -28,18 +28,18 @@ import {privateMiB} from '../test/helpers/process-memory.js';
 import {RecorderProcess} from '../test/helpers/recorder-process.js';
 import {startSignalPlayer} from '../test/helpers/signal-player.js';
 
-const setting = (name: string, fallback: number): number => {
+const setting = (name: string, fallback: number, least = Number.MIN_VALUE): number => {
 	const raw = process.env[name];
 	const value = raw === undefined || raw === '' ? fallback : Number(raw);
-	if (!Number.isFinite(value) || value <= 0) {
-		throw new Error(`${name} must be a number of seconds (or processes) above 0, got "${raw}"`);
+	if (!Number.isFinite(value) || value < least) {
+		throw new Error(`${name} must be a number ${least === 0 ? 'of 0 or more' : 'above 0'}, got "${raw}"`);
 	}
 	return value;
 };
 const soakSeconds = setting('OMEGA13_SOAK_SECONDS', 120);
 const every = setting('OMEGA13_SOAK_CAPTURE_EVERY', 60);
 const liveSeconds = setting('OMEGA13_SOAK_CAPTURE_SECONDS', 20);
-const hogCount = setting('OMEGA13_SOAK_HOGS', os.availableParallelism());
+const hogCount = Math.floor(setting('OMEGA13_SOAK_HOGS', os.availableParallelism(), 0));
 const sync = process.env.OMEGA13_SOAK_SYNC !== '0';
 const stallSeconds = process.env.OMEGA13_SOAK_STALL_SECONDS ? setting('OMEGA13_SOAK_STALL_SECONDS', 1) : 0;
 const period = 64;
@@ -141,7 +141,14 @@ try {
 				`a capture (${bufferSeconds} s pre-roll + ${liveSeconds} s live${stallSeconds > 0 ? `, the recorder stopped for ${stallSeconds} s in it` : ''}) every ${every} s; load average ${os.loadavg().map(load => load.toFixed(1)).join(' ')}`,
 		);
 		const started = Date.now();
-		const memory: number[] = [];
+		// Every 5 s, not only at captures: the heap swings between collections, and its highs matter.
+		const memory: number[] = [privateMiB(pid)];
+		const sampler = setInterval(() => {
+			if (recorder.child.exitCode === null) {
+				memory.push(privateMiB(pid));
+			}
+		}, 5000);
+		sampler.unref();
 		const totals = {captures: 0, seconds: 0, lost: 0, repeated: 0, reported: 0, found: 0, matching: 0, filled: 0, missedAndFilled: 0, broken: 0};
 		const causes = new Map<string, number>();
 		for (let index = 0; index * every < soakSeconds; index++) {
@@ -180,7 +187,6 @@ try {
 			}
 			const wav = await readWav(wavPath);
 			await fs.rm(wavPath);
-			memory.push(privateMiB(pid));
 			totals.captures++;
 			totals.seconds += wav.frames / wav.sampleRate;
 			totals.reported += reported.length;
@@ -204,9 +210,10 @@ try {
 				totals.broken++;
 				line = `COUNTER BROKEN: ${(error as Error).message}`;
 			}
-			console.log(`capture ${index + 1} at ${at}: ${(wav.frames / wav.sampleRate).toFixed(1)} s, ${line}; recorder private ${mib(memory.at(-1)!)}`);
+			console.log(`capture ${index + 1} at ${at}: ${(wav.frames / wav.sampleRate).toFixed(1)} s, ${line}; recorder private ${mib(privateMiB(pid))}`);
 		}
 		const elapsed = (Date.now() - started) / 1000;
+		clearInterval(sampler);
 		stopHogs();
 		const status = (await recorder.control('status')).status;
 		const playerStats = await player.stop();
@@ -225,15 +232,17 @@ try {
 			`whole run: ${status?.xruns ?? '?'} xruns, ${status?.droppedFrames ?? '?'} frames that never arrived (status), ${logGaps} lines about gaps in the log; ` +
 				`player: ${playerStats.underrunFrames} frames underrun (target 0: else the counter has gaps at the source), ${playerStats.xruns} xruns`,
 		);
-		const first = memory[0];
-		const last = memory.at(-1);
-		if (first !== undefined && last !== undefined) {
-			// Heap and allocator settle over the first minutes: a rate from a short run would mislead.
-			const span = (every * (memory.length - 1)) / 3600;
+		{
+			// One sample is wherever the garbage collector left the heap (it swings by 15 MiB between
+			// collections): growth is the highest of the last half against the highest of the first.
+			const half = Math.ceil(memory.length / 2);
+			const early = Math.max(...memory.slice(0, half));
+			const late = Math.max(...memory.slice(memory.length - half));
+			const hours = elapsed / 3600;
 			console.log(
-				`recorder private memory (Private_Clean + Private_Dirty): ${mib(memoryAtReady)} at ready, ${mib(first)} after the first capture, ` +
-					`${mib(last)} after the last (min ${mib(Math.min(...memory))}, max ${mib(Math.max(...memory))}): growth ${mib(last - first)}` +
-					(span >= 1 / 6 ? ` (${mib((last - first) / span)} per hour)` : ''),
+				`recorder private memory (Private_Clean + Private_Dirty): ${mib(memoryAtReady)} at ready; every 5 s ` +
+					`min ${mib(Math.min(...memory))}, max ${mib(Math.max(...memory))}; highest in the first half ${mib(early)}, in the last half ${mib(late)}: ` +
+					`growth ${mib(late - early)}${hours >= 1 / 6 ? ` over ${(hours * 60).toFixed(0)} min` : ' (a short run: see OMEGA13_SOAK_SECONDS)'}`,
 			);
 		}
 	} finally {
