@@ -34,6 +34,8 @@ export type StatusReport = {
 	readonly capture: EngineSnapshot['capture'];
 	readonly lastCapture: EngineSnapshot['lastCapture'];
 	readonly lastRefusal: EngineSnapshot['lastRefusal'];
+	/** A capture that failed or was cut short (a full disk), until one is saved whole again. */
+	readonly lastFailure?: EngineSnapshot['lastFailure'];
 	readonly sessionDir: string | undefined;
 	readonly xruns: number;
 	readonly droppedFrames: number;
