@@ -1,11 +1,11 @@
-import {access, open, unlink} from 'node:fs/promises';
+import {open, unlink} from 'node:fs/promises';
 import {join} from 'node:path';
 import {CaptureRefusedError} from '../engine/capture-sink.js';
 import {fileSizeLimit, freeBytes} from '../util/free-space.js';
 import type {Seconds} from '../util/units.js';
 
 /**
- * Space set aside in the sessions root so that, when a capture fills the disk, its record in
+ * Space set aside in the session directory so that, when a capture fills the disk, its record in
  * `session.json` can still be written (an atomic rewrite needs room for a second copy).
  */
 export const reserveFile = '.omega13-reserve';
@@ -39,26 +39,23 @@ export const endedAdvice = (code: string, dir: string): string =>
 		? 'the file size limit (ulimit -f) is reached: raise it and restart omega13'
 		: `free some space in ${dir}; the ring keeps running and the next capture starts once there is room`;
 
-/** The room a capture has, by the free space and the file size limit (`ulimit -f`). */
+/**
+ * The room a capture has, by the free space and the file size limit (`ulimit -f`), and the reserve kept
+ * in the current session directory (a hidden file, like the session's lock).
+ */
 export class CaptureRoom {
 	readonly #root: string;
+	/** The reserve file, while one is set aside. */
+	#reserve: string | undefined;
 
 	constructor(sessionsRoot: string) {
 		this.#root = sessionsRoot;
 	}
 
-	/**
-	 * Refuses a capture (CaptureRefusedError) without room for its pre-roll and a moment of live audio
-	 * beside the reserve; sets the reserve aside again when a full disk used it up.
-	 */
+	/** Refuses a capture (CaptureRefusedError) without room for its pre-roll and a moment of live audio beside the reserve. */
 	async check(prerollBytes: number, bytesPerSecond: number): Promise<void> {
-		const reserve = join(this.#root, reserveFile);
-		const reserved = await access(reserve).then(
-			() => true,
-			() => false,
-		);
 		const needed = prerollBytes + minimumLiveSeconds * bytesPerSecond;
-		const free = (await freeBytes(this.#root)) - (reserved ? 0 : reserveBytes);
+		const free = (await freeBytes(this.#root)) - (this.#reserve === undefined ? reserveBytes : 0);
 		const perSecond = `${megabytes(bytesPerSecond)} a second`;
 		if (free < needed) {
 			throw new CaptureRefusedError(
@@ -71,8 +68,29 @@ export class CaptureRoom {
 				`the file size limit (ulimit -f) is ${megabytes(limit)}, a capture needs ${megabytes(needed)} to start (${perSecond}); raise it and restart omega13`,
 			);
 		}
-		if (!reserved) {
-			await this.#keepReserve(reserve);
+	}
+
+	/** Sets the reserve aside in `dir` (the session the capture goes to), moving it there from an older one. */
+	async keepIn(dir: string): Promise<void> {
+		const reserve = join(dir, reserveFile);
+		if (this.#reserve === reserve) {
+			return;
+		}
+		await this.release();
+		const file = await open(reserve, 'wx', 0o600).catch(() => undefined);
+		if (!file) {
+			return;
+		}
+		try {
+			// Written, not sized: a sparse file would hold no blocks to give back.
+			await file.write(Buffer.alloc(reserveBytes));
+			await file.sync();
+			this.#reserve = reserve;
+		} catch {
+			// Lost the room in between: the next check says so.
+			await unlink(reserve).catch(() => undefined);
+		} finally {
+			await file.close().catch(() => undefined);
 		}
 	}
 
@@ -83,25 +101,12 @@ export class CaptureRoom {
 		return Math.max(0, room) / bytesPerSecond;
 	}
 
-	/** Gives the reserve back to the disk, so that the record of a capture that filled it can be written. */
+	/** Gives the reserve back to the disk: a capture filled it and its record must still be written, or we quit. Idempotent. */
 	async release(): Promise<void> {
-		await unlink(join(this.#root, reserveFile)).catch(() => undefined);
-	}
-
-	async #keepReserve(reserve: string): Promise<void> {
-		const file = await open(reserve, 'wx', 0o600).catch(() => undefined);
-		if (!file) {
-			return;
-		}
-		try {
-			// Written, not sized: a sparse file would hold no blocks to give back.
-			await file.write(Buffer.alloc(reserveBytes));
-			await file.sync();
-			await file.close();
-		} catch {
-			await file.close().catch(() => undefined);
-			// Lost the room in between: the next check says so.
-			await this.release();
+		const reserve = this.#reserve;
+		this.#reserve = undefined;
+		if (reserve !== undefined) {
+			await unlink(reserve).catch(() => undefined);
 		}
 	}
 }

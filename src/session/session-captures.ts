@@ -76,6 +76,7 @@ export class SessionCaptures {
 		const perSecond = this.bytesPerSecond(start);
 		await this.#room.check((start.prerollFrames / start.sampleRate) * perSecond, perSecond);
 		const session = await this.#ensureSession();
+		await this.#room.keepIn(session.dir);
 		const {index, ...numbered} = session.nextCapture('wav');
 		const {file, path} = await this.#name(session.dir, index, numbered, start.startedAt);
 		let finishing = false;
@@ -158,6 +159,7 @@ export class SessionCaptures {
 
 	/** Waits for pending manifest writes. Idempotent. */
 	async dispose(): Promise<void> {
+		await this.#room.release();
 		const sessions = [...this.#previous, ...(this.#session ? [this.#session] : [])];
 		this.#previous.length = 0;
 		for (const pending of sessions) {
