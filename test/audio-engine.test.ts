@@ -165,6 +165,24 @@ describe('AudioEngine', () => {
 		assert.equal(frames, 1400);
 	});
 
+	it('answers a stop that comes while the file is still opening with how the stop went', async () => {
+		let open!: () => void;
+		const opened = new Promise<void>(resolve => {
+			open = resolve;
+		});
+		const {engine, source, sinks} = makeEngine({openDelay: async () => opened});
+		feed(engine, source, 1500);
+		const starting = engine.toggle();
+		const stopping = engine.toggle();
+		open();
+		const stopped = await stopping;
+		assert.ok(stopped.ok && stopped.action === 'stopped', JSON.stringify(stopped));
+		assert.equal(stopped.capture.frames, 1000);
+		assert.equal((await starting).ok, true);
+		assert.equal(engine.recording, false);
+		assert.equal(sinks[0]!.end?.frames, 1000);
+	});
+
 	it('refuses a capture on silence with a reason naming the ports, and allows one on signal', async () => {
 		const {engine, source, sinks, events} = makeEngine();
 		source.feed(800, 'silence');

@@ -383,9 +383,9 @@ export class AudioEngine {
 			return {ok: false, reason: 'not recording'};
 		}
 		if (!capture.sink) {
-			// Still opening: `start` stops it as soon as the file exists.
+			// Still opening: `start` stops it as soon as the file exists, and how that went is this stop's answer.
 			capture.requestStop();
-			return {ok: false, reason: 'the capture is still opening; it will stop right after'};
+			return this.#starting ?? {ok: false, reason: 'the capture is still opening; it will stop right after'};
 		}
 		this.drain();
 		return this.#stopNow(capture);
