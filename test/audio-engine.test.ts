@@ -32,6 +32,15 @@ const feed = (engine: AudioEngine, source: ScriptedSource, frames: number, perio
 	}
 };
 
+/** A file open that waits until `open()`. */
+const gate = (): {opened: Promise<void>; open: () => void} => {
+	let open!: () => void;
+	const opened = new Promise<void>(resolve => {
+		open = resolve;
+	});
+	return {opened, open};
+};
+
 afterEach(async () => {
 	await Promise.all(engines.splice(0).map(async engine => engine.dispose()));
 });
@@ -148,10 +157,7 @@ describe('AudioEngine', () => {
 	});
 
 	it('keeps frames that arrive while the file is still opening, in order', async () => {
-		let open!: () => void;
-		const opened = new Promise<void>(resolve => {
-			open = resolve;
-		});
+		const {opened, open} = gate();
 		const {engine, source, sinks} = makeEngine({openDelay: async () => opened});
 		feed(engine, source, 1500);
 		const starting = engine.start();
@@ -166,10 +172,7 @@ describe('AudioEngine', () => {
 	});
 
 	it('answers a stop that comes while the file is still opening with how the stop went', async () => {
-		let open!: () => void;
-		const opened = new Promise<void>(resolve => {
-			open = resolve;
-		});
+		const {opened, open} = gate();
 		const {engine, source, sinks} = makeEngine({openDelay: async () => opened});
 		feed(engine, source, 1500);
 		const starting = engine.toggle();

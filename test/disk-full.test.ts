@@ -4,10 +4,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
-import {after, afterEach, before, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import {readWav} from '../src/wav/wav-reader.js';
 import {verifyCounter} from './helpers/counter-signal.js';
-import {startJackServer, type JackServer} from './helpers/jack-server.js';
+import {jackTestBed} from './helpers/jack-test-bed.js';
 import {RecorderProcess} from './helpers/recorder-process.js';
 import {snapshot} from './helpers/ui-fixtures.js';
 import {SessionCaptures} from '../src/session/session-captures.js';
@@ -18,34 +18,18 @@ const run = promisify(execFile);
 const rate = 48_000;
 /** 48 kHz stereo float. */
 const bytesPerSecond = rate * 2 * 4;
-let server: JackServer;
-let root: string;
 let counter = 0;
-const cleanups: Array<() => Promise<void>> = [];
-
-before(async () => {
-	server = await startJackServer({rate, period: 256});
-	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-diskfull-'));
-});
-after(async () => {
-	await server?.stop();
-	await fs.rm(root, {recursive: true, force: true});
-});
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
-		await cleanup();
-	}
-});
+const bed = jackTestBed({rate, period: 256, prefix: 'omega13-diskfull-'});
 
 /** A tmpfs of `bytes` (we run as root in CI's container); undefined where mounting is not allowed. */
 const smallDisk = async (bytes: number): Promise<string | undefined> => {
-	const dir = await fs.mkdtemp(path.join(root, 'tmpfs-'));
+	const dir = await fs.mkdtemp(path.join(bed.root, 'tmpfs-'));
 	try {
 		await run('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]);
 	} catch {
 		return undefined;
 	}
-	cleanups.push(async () => {
+	bed.cleanups.push(async () => {
 		await run('umount', [dir]);
 	});
 	return dir;
@@ -55,14 +39,14 @@ const smallDisk = async (bytes: number): Promise<string | undefined> => {
 const startRecorder = async (sessionsDir: string, launcher?: string[]) => {
 	const jackName = `full${process.pid}x${++counter}`;
 	const recorder = await RecorderProcess.start({
-		env: server.env,
+		env: bed.server.env,
 		jackName,
 		args: ['--sessions-dir', sessionsDir, '--buffer-seconds', '1', '--connect', 'none', '--no-transcribe'],
 		...(launcher ? {launcher} : {}),
 	});
-	cleanups.push(async () => recorder.dispose());
-	const player = await startSignalPlayer({server, signal: 'counter', channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
-	cleanups.push(async () => {
+	bed.cleanups.push(async () => recorder.dispose());
+	const player = await startSignalPlayer({server: bed.server, signal: 'counter', channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
+	bed.cleanups.push(async () => {
 		await player.stop();
 	});
 	await recorder.waitForStatus(({status}) => (status?.bufferFilledSeconds ?? 0) >= 1);
@@ -131,7 +115,7 @@ describe('a capture that runs out of disk', () => {
 	});
 
 	it('past the file size limit (ulimit -f): EFBIG instead of SIGXFSZ, the same report, the recorder lives on', async () => {
-		const sessionsDir = path.join(root, `limit${++counter}`);
+		const sessionsDir = path.join(bed.root, `limit${++counter}`);
 		const recorder = await startRecorder(sessionsDir, ['prlimit', `--fsize=${3 * bytesPerSecond}`]);
 		assert.equal((await recorder.control('toggle')).ok, true);
 		await recorder.waitForLine(/capture failed: capture 001 ended: file too large \(EFBIG\).*ulimit -f/);
@@ -160,7 +144,7 @@ describe('recording time left', () => {
 			notice: (key, line) => notices.set(key, line),
 			resolve: key => notices.delete(key),
 		});
-		cleanups.push(async () => watch.dispose());
+		bed.cleanups.push(async () => watch.dispose());
 		await watch.check();
 		// 2 MiB at 384 kB a second: about 5 s.
 		assert.match([...notices.values()].join(), /^recording time left: 0:0[45] before the disk is full$/);
