@@ -64,8 +64,8 @@ try {
 		source,
 		bufferSeconds: 13,
 		silenceGate: {thresholdDb: -60, windowSeconds: 0.5},
-		openCapture: async start => {
-			sink = await captures.open(start);
+		openCapture: async (start, events) => {
+			sink = await captures.open(start, events);
 			return sink;
 		},
 	});

@@ -20,23 +20,22 @@ import {mkdtemp, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {Session} from '../src/session/session.js';
+import {formatMiB, privateMiB} from '../test/helpers/process-memory.js';
 import {lazyEngine} from '../src/transcribe/engine-factory.js';
 import {TranscriptionQueue} from '../src/transcribe/transcription-queue.js';
 import {writeWhisperWav} from '../src/transcribe/whisper-audio.js';
-import {privateMiB} from '../test/helpers/process-memory.js';
 import {jfkWav, makeSession, realModel, sileroModel, testModel} from '../test/helpers/whisper.js';
 
 const runs = Number(process.argv[2] ?? 5);
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
 const stats = (values: number[]): string => `min ${ms(Math.min(...values))}, median ${ms(median(values))}`;
-const mib = (pid: number | 'self'): string => `${privateMiB(pid).toFixed(1)} MiB`;
 
 const model = realModel() ?? testModel;
 const root = await mkdtemp(path.join(os.tmpdir(), 'omega13-transcribe-bench-'));
 console.log(`model: ${model}${realModel() === undefined ? ' (weightless test model: set OMEGA13_WHISPER_MODEL for a real one)' : ''}`);
 console.log(`runs: ${runs}, cores: ${os.availableParallelism()}, load average: ${os.loadavg().map((load) => load.toFixed(1)).join(' ')}`);
-const recorderBefore = mib('self');
+const recorderBefore = formatMiB(privateMiB('self'));
 
 const dir = await makeSession(path.join(root, 'captures'), Array.from({length: runs + 1}, () => jfkWav));
 const session = await Session.open(dir);
@@ -82,8 +81,8 @@ try {
 		conversions.push(performance.now() - started);
 	}
 	console.log(`  of which converting the 11 s 48 kHz stereo capture to 16 kHz mono: ${stats(conversions)}; the rest: ${ms(median(overheads) - median(conversions))}`);
-	console.log(`transcription process private memory (model + Silero loaded): ${mib(engine.child.pid!)}`);
-	console.log(`this (the recorder's) process private memory: ${recorderBefore} before, ${mib('self')} after; the addon mapped here: ${readFileSync('/proc/self/maps', 'utf8').includes('node-whisper') ? 'YES' : 'no'}`);
+	console.log(`transcription process private memory (model + Silero loaded): ${formatMiB(privateMiB(engine.child.pid!))}`);
+	console.log(`this (the recorder's) process private memory: ${recorderBefore} before, ${formatMiB(privateMiB('self'))} after; the addon mapped here: ${readFileSync('/proc/self/maps', 'utf8').includes('node-whisper') ? 'YES' : 'no'}`);
 } finally {
 	await queue.dispose();
 	await session.dispose();

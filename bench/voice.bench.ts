@@ -11,12 +11,13 @@
  *   npm run build && node dist/bench/voice.bench.js [seconds of CPU measurement, default 20]
  */
 import {execFile} from 'node:child_process';
-import {readFileSync, readdirSync} from 'node:fs';
+import {existsSync, readFileSync, readdirSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startJackServer} from '../test/helpers/jack-server.js';
+import {privateMiB} from '../test/helpers/process-memory.js';
 import {RecorderProcess} from '../test/helpers/recorder-process.js';
 import {startSignalPlayer} from '../test/helpers/signal-player.js';
 import {jfkWav, whisperTestEnv} from '../test/helpers/whisper.js';
@@ -52,17 +53,8 @@ const cpu = async (pid: number, forSeconds: number): Promise<{own: number; child
 
 const soakSeconds = Number(process.env['OMEGA13_VOICE_SOAK_SECONDS'] ?? 120);
 
-/** Private memory in MB (RSS also counts JACK's shared memory). */
-const privateMb = (pid: number): number => {
-	try {
-		const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-		const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(rollup)?.[1] ?? 0);
-		return (kb('Private_Clean') + kb('Private_Dirty')) / 1024;
-	} catch {
-		return 0;
-	}
-};
-const memoryOf = (pid: number): number => privateMb(pid) + childrenOf(pid).reduce((sum, child) => sum + privateMb(child), 0);
+/** Private memory of a process and its children, MiB (or 0 for one that has just gone). */
+const memoryOf = (pid: number): number => [pid, ...childrenOf(pid)].reduce((sum, each) => sum + (existsSync(`/proc/${each}`) ? privateMiB(each) : 0), 0);
 
 const server = await startJackServer({rate: 48_000, period: 256, sync: true});
 const root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-voice-bench-'));
@@ -116,8 +108,8 @@ try {
 			`of which the speech detector ${speech.children.toFixed(2)} %`,
 	);
 	console.log(
-		`private memory (recorder + detector) over ${soakSeconds} s more of the looping track: ${memoryBefore.toFixed(1)} -> ${memoryAfter.toFixed(1)} MB ` +
-			`(${(memoryAfter - memoryBefore).toFixed(1)} MB; target growth < 5 MB over 10 min)`,
+		`private memory (recorder + detector) over ${soakSeconds} s more of the looping track: ${memoryBefore.toFixed(1)} -> ${memoryAfter.toFixed(1)} MiB ` +
+			`(${(memoryAfter - memoryBefore).toFixed(1)} MiB; target growth < 5 MB over 10 min)`,
 	);
 	console.log(`speech onset to capture decision: ${latencies.map(latency => `${latency.toFixed(2)} s`).join(', ') || 'no capture'} (target < 0.3 s)`);
 } finally {

@@ -32,6 +32,15 @@ const feed = (engine: AudioEngine, source: ScriptedSource, frames: number, perio
 	}
 };
 
+/** A file open that waits until `open()`. */
+const gate = (): {opened: Promise<void>; open: () => void} => {
+	let open!: () => void;
+	const opened = new Promise<void>(resolve => {
+		open = resolve;
+	});
+	return {opened, open};
+};
+
 afterEach(async () => {
 	await Promise.all(engines.splice(0).map(async engine => engine.dispose()));
 });
@@ -148,10 +157,7 @@ describe('AudioEngine', () => {
 	});
 
 	it('keeps frames that arrive while the file is still opening, in order', async () => {
-		let open!: () => void;
-		const opened = new Promise<void>(resolve => {
-			open = resolve;
-		});
+		const {opened, open} = gate();
 		const {engine, source, sinks} = makeEngine({openDelay: async () => opened});
 		feed(engine, source, 1500);
 		const starting = engine.start();
@@ -163,6 +169,21 @@ describe('AudioEngine', () => {
 		const {startFrame, frames} = verifyCounter(sinks[0]!.data(), 2);
 		assert.equal(startFrame, 500);
 		assert.equal(frames, 1400);
+	});
+
+	it('answers a stop that comes while the file is still opening with how the stop went', async () => {
+		const {opened, open} = gate();
+		const {engine, source, sinks} = makeEngine({openDelay: async () => opened});
+		feed(engine, source, 1500);
+		const starting = engine.toggle();
+		const stopping = engine.toggle();
+		open();
+		const stopped = await stopping;
+		assert.ok(stopped.ok && stopped.action === 'stopped', JSON.stringify(stopped));
+		assert.equal(stopped.capture.frames, 1000);
+		assert.equal((await starting).ok, true);
+		assert.equal(engine.recording, false);
+		assert.equal(sinks[0]!.end?.frames, 1000);
 	});
 
 	it('refuses a capture on silence with a reason naming the ports, and allows one on signal', async () => {

@@ -76,6 +76,9 @@ describe('control socket', () => {
 		try {
 			const response = await sendControl(socketPath, {command: 'explode'} as never);
 			assert.deepEqual(response, {ok: false, message: 'bad request: unknown command "explode"'});
+			// The command line's check, for any client: no 5-frame captures from `0.0001`.
+			const tiny = await sendControl(socketPath, {command: 'save-last', seconds: 0.0001});
+			assert.deepEqual(tiny, {ok: false, message: 'bad request: save-last SECONDS must be a number from 0.1 to 1800, got 0.0001 (in "seconds")'});
 		} finally {
 			await server.dispose();
 		}

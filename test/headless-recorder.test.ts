@@ -2,55 +2,39 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {after, afterEach, before, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import {readWav, readWavInfo} from '../src/wav/wav-reader.js';
 import {verifyCounter} from './helpers/counter-signal.js';
-import {startJackServer, type JackServer} from './helpers/jack-server.js';
+import {jackTestBed} from './helpers/jack-test-bed.js';
 import {RecorderProcess, runCli} from './helpers/recorder-process.js';
 import {startSignalPlayer, type SignalPlayer} from './helpers/signal-player.js';
 import {waitUntil} from './helpers/wait-until.js';
 
 const rate = 48_000;
 const period = 256;
-let server: JackServer;
-let root: string;
 let counter = 0;
-const cleanups: Array<() => Promise<void>> = [];
-
-before(async () => {
-	server = await startJackServer({rate, period});
-	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-headless-'));
-});
-after(async () => {
-	await server?.stop();
-	await fs.rm(root, {recursive: true, force: true});
-});
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) {
-		await cleanup();
-	}
-});
+const bed = jackTestBed({rate, period, prefix: 'omega13-headless-'});
 
 /** A recorder with its own client name and sessions dir, fed the counter signal unless told otherwise. */
 const startRecorder = async (options: {bufferSeconds?: number; signal?: 'counter' | 'silence' | 'none'; args?: string[]} = {}) => {
 	const jackName = `rec${process.pid}x${++counter}`;
-	const sessionsDir = path.join(root, jackName);
+	const sessionsDir = path.join(bed.root, jackName);
 	const recorder = await RecorderProcess.start({
-		env: server.env,
+		env: bed.server.env,
 		jackName,
 		args: ['--sessions-dir', sessionsDir, '--buffer-seconds', String(options.bufferSeconds ?? 2), '--connect', 'none', ...(options.args ?? [])],
 	});
-	cleanups.push(async () => recorder.dispose());
+	bed.cleanups.push(async () => recorder.dispose());
 	const signal = options.signal ?? 'counter';
 	let player: SignalPlayer | undefined;
 	if (signal !== 'none') {
 		const playing = await startSignalPlayer({
-			server,
+			server: bed.server,
 			signal,
 			channels: 2,
 			to: [`${jackName}:in_1`, `${jackName}:in_2`],
 		});
-		cleanups.push(async () => {
+		bed.cleanups.push(async () => {
 			await playing.stop();
 		});
 		player = playing;
@@ -152,7 +136,7 @@ describe('omega13 --headless against a real JACK server', () => {
 	it('refuses a capture on silence with a reason, and exits the command non-zero', async () => {
 		const {recorder, jackName} = await startRecorder({signal: 'none'});
 		await waitFilled(recorder, 0.6);
-		const result = await runCli(['toggle', '--jack-name', jackName], {...server.env, XDG_RUNTIME_DIR: recorder.runtimeDir});
+		const result = await runCli(['toggle', '--jack-name', jackName], {...bed.server.env, XDG_RUNTIME_DIR: recorder.runtimeDir});
 		assert.equal(result.code, 1);
 		assert.match(result.stderr, /no input signal on in_1, in_2 .*check connections/);
 		await recorder.waitForLine(/capture refused: no input signal/);
@@ -194,11 +178,11 @@ describe('omega13 --headless against a real JACK server', () => {
 		counterPart(before.data, 2);
 
 		const next = await RecorderProcess.start({
-			env: server.env,
+			env: bed.server.env,
 			jackName: `${jackName}b`,
 			args: ['--sessions-dir', sessionsDir, '--connect', 'none'],
 		});
-		cleanups.push(async () => next.dispose());
+		bed.cleanups.push(async () => next.dispose());
 		await next.waitForLine(/repaired .*001\.wav/);
 		const {manifest} = await sessionManifest(sessionsDir);
 		assert.equal(manifest.captures[0].state, 'recovered');
@@ -209,8 +193,8 @@ describe('omega13 --headless against a real JACK server', () => {
 
 	it('fails clearly when a --connect port does not exist', async () => {
 		const result = await runCli(
-			['--headless', '--jack-name', `rec${process.pid}missing`, '--connect', 'nosuch:port', '--sessions-dir', path.join(root, 'missing')],
-			{...server.env, XDG_RUNTIME_DIR: root},
+			['--headless', '--jack-name', `rec${process.pid}missing`, '--connect', 'nosuch:port', '--sessions-dir', path.join(bed.root, 'missing')],
+			{...bed.server.env, XDG_RUNTIME_DIR: bed.root},
 		);
 		assert.equal(result.code, 1);
 		assert.match(result.stderr, /nosuch:port/);
@@ -237,7 +221,7 @@ describe('sessions and snapshots made by the real engine', () => {
 		const {recorder, sessionsDir, jackName, played} = await startRecorder({bufferSeconds: 6});
 		await waitFilled(recorder, 6);
 		await played(5.2);
-		const env = {...server.env, XDG_RUNTIME_DIR: recorder.runtimeDir};
+		const env = {...bed.server.env, XDG_RUNTIME_DIR: recorder.runtimeDir};
 		const result = await runCli(['save-last', '5', '--jack-name', jackName], env);
 		assert.equal(result.code, 0, result.stderr);
 		assert.match(result.stdout, /capture 001 saved: 5\.00 s \(240000 frames\)/);
@@ -256,7 +240,7 @@ describe('sessions and snapshots made by the real engine', () => {
 		const show = await cli('sessions', 'show', 'last');
 		assert.equal(show.code, 0, show.stderr);
 		assert.match(show.stdout, /001/);
-		const to = path.join(root, `export-${jackName}`);
+		const to = path.join(bed.root, `export-${jackName}`);
 		const exported = await cli('sessions', 'export', 'last', '--to', to, '--format', 'srt');
 		assert.equal(exported.code, 0, exported.stderr);
 		const files = await fs.readdir(to, {recursive: true});
@@ -272,7 +256,7 @@ describe('file naming', () => {
 		const {recorder, sessionsDir, jackName, played} = await startRecorder({bufferSeconds: 1, args: ['--file-naming', 'timestamp', '--file-prefix', 'take_']});
 		await waitFilled(recorder, 1);
 		await played(1.5);
-		const env = {...server.env, XDG_RUNTIME_DIR: recorder.runtimeDir};
+		const env = {...bed.server.env, XDG_RUNTIME_DIR: recorder.runtimeDir};
 		assert.equal((await runCli(['save-last', '1', '--jack-name', jackName], env)).code, 0);
 		assert.equal((await runCli(['save-last', '1', '--jack-name', jackName], env)).code, 0);
 		const {sessionDir, manifest} = await sessionManifest(sessionsDir);
@@ -286,11 +270,11 @@ describe('file naming', () => {
 
 describe('the config file', () => {
 	it('refuses to start on a bad file, listing every problem, exit 2, and writes nothing', async () => {
-		const dir = await fs.mkdtemp(path.join(root, 'config-'));
+		const dir = await fs.mkdtemp(path.join(bed.root, 'config-'));
 		const file = path.join(dir, 'config.json');
 		await fs.writeFile(file, '{"bufferSeconds": "abc", "chanels": 2}');
 		const sessionsDir = path.join(dir, 'sessions');
-		const result = await runCli(['--headless', '--config', file, '--sessions-dir', sessionsDir], {...server.env, XDG_RUNTIME_DIR: dir});
+		const result = await runCli(['--headless', '--config', file, '--sessions-dir', sessionsDir], {...bed.server.env, XDG_RUNTIME_DIR: dir});
 		assert.equal(result.code, 2);
 		assert.match(result.stderr, /bufferSeconds: expected a number from 1 to 1800, got "abc"/);
 		assert.match(result.stderr, /unknown key "chanels" \(did you mean "channels"\?\)/);
@@ -298,7 +282,7 @@ describe('the config file', () => {
 	});
 
 	it('is overridden by flags, and `omega13 config` says where each setting came from', async () => {
-		const dir = await fs.mkdtemp(path.join(root, 'config-'));
+		const dir = await fs.mkdtemp(path.join(bed.root, 'config-'));
 		const file = path.join(dir, 'config.json');
 		await fs.writeFile(file, '// mine\n{"bufferSeconds": 5, "channels": 4}\n');
 		const result = await runCli(['config', '--config', file, '--channels', '3']);

@@ -4,6 +4,9 @@ import {parseOptions} from '../src/cli/parse-options.js';
 import {ConfigError} from '../src/config/config-error.js';
 import {mergeSettings} from '../src/config/merge-settings.js';
 import {defaultSettings, settingKeys} from '../src/config/settings-schema.js';
+import {mkdtemp, rm, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import {runCli} from './helpers/recorder-process.js';
 
 const problems = (argv: string[]): readonly string[] => {
@@ -100,6 +103,21 @@ describe('parseOptions', () => {
 		assert.deepEqual(problems(['--jack-name']), ['option --jack-name needs a value']);
 		assert.deepEqual(problems(['--config', '']), ['--config must name a file, got an empty string']);
 	});
+
+	it('reads everything after `--` as arguments, and takes save-last seconds as plain decimals from 0.1', () => {
+		assert.deepEqual(problems(['save-last', '--', '-3']), ['save-last SECONDS must be a number from 0.1 to 1800, got "-3"']);
+		assert.deepEqual(problems(['save-last', '0x10']), ['save-last SECONDS must be a number from 0.1 to 1800, got "0x10"']);
+		assert.deepEqual(problems(['save-last', '0.05']), ['save-last SECONDS must be a number from 0.1 to 1800, got "0.05"']);
+		assert.deepEqual(parseOptions(['save-last', '--', '2.5']).problems, []);
+		assert.deepEqual(parseOptions(['--silence-threshold', '-50']).overrides, {silenceThresholdDb: -50});
+	});
+
+	it('still reads the rest of the line after an unknown option, for its problems too', () => {
+		const line = parseOptions(['--bogus', '--config', '/x.jsonc', '--channels', '9']);
+		assert.deepEqual(line.problems, ['unknown option --bogus (see --help for the options)']);
+		assert.equal(line.configFile, '/x.jsonc');
+		assert.deepEqual(line.overrides, {channels: 9});
+	});
 });
 
 describe('setting flags, checked by mergeSettings', () => {
@@ -118,6 +136,10 @@ describe('setting flags, checked by mergeSettings', () => {
 		]);
 		assert.deepEqual(settingProblems(['--engine-url', 'localhost:8080']), ['--engine-url: expected an http:// or https:// URL, or null, got "localhost:8080"']);
 		assert.deepEqual(settingProblems(['--sessions-dir', ' ']), ['--sessions-dir: expected a directory, got ""']);
+		assert.deepEqual(settingProblems(['--buffer-seconds', '0x10']), ['--buffer-seconds: expected a number from 1 to 1800, got "0x10"']);
+		assert.deepEqual(settingProblems(['--buffer-seconds', ' 13']), ['--buffer-seconds: expected a number from 1 to 1800, got " 13"']);
+		assert.deepEqual(settingProblems(['--buffer-seconds', '1e3']), ['--buffer-seconds: expected a number from 1 to 1800, got "1e3"']);
+		assert.deepEqual(settingProblems(['--silence-threshold', ' off']), ['--silence-threshold: expected a number from -120 to 0 (dBFS) or "off", got " off"']);
 		assert.match(settingProblems(['--hotkey', 'ctrl+banana'])[0]!, /^--hotkey: expected a hotkey like .*, got "ctrl\+banana" \(unknown key "banana"/);
 	});
 });
@@ -143,6 +165,28 @@ const refused: ReadonlyArray<{readonly name: string; readonly argv: string[]; re
 ];
 
 describe('omega13 command line', () => {
+	it('lists the flags\' problems and the config file\'s in the same run', async t => {
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'omega13-flags-'));
+		t.after(async () => rm(dir, {recursive: true, force: true}));
+		const config = path.join(dir, 'bad.jsonc');
+		await writeFile(config, '{"channels": 99}\n');
+		const result = await runCli(['--config', config, '--bogus', '--buffer-seconds', '0'], noConfigEnv);
+		assert.equal(result.code, 2);
+		assert.equal(
+			result.stderr,
+			[
+				'omega13: unknown option --bogus (see --help for the options)',
+				`omega13: ${config}:1:14: channels: expected a whole number from 1 to 8, got 99`,
+				'omega13: --buffer-seconds: expected a number from 1 to 1800, got 0',
+				'Run `omega13 --help` for the options.',
+				'',
+			].join('\n'),
+		);
+		await writeFile(config, '{"channels": 99,,}\n');
+		const unreadable = await runCli(['--config', config, '--channels', '9'], noConfigEnv);
+		assert.match(unreadable.stderr, /not valid JSON.*\nomega13: --channels: expected a whole number from 1 to 8, got 9\n/);
+	});
+
 	for (const {name, argv, stderr} of refused) {
 		it(`exits 2 on ${name}`, async () => {
 			const result = await runCli(argv, noConfigEnv);

@@ -47,6 +47,23 @@ describe('describeState', () => {
 		assert.match(onDemo.detail, / · demo source$/);
 	});
 
+	test('a capture cut short by a full disk keeps a red banner with the reason until a capture is saved whole', () => {
+		const reason = 'capture 003 ended: disk full (ENOSPC) after 12.0 s, saved up to there in /s/003.wav; free some space in /s';
+		const lastCapture = {index: 3, path: '/s/003.wav', startedAt: testNow, frames: 576_000, duration: 12, prerollFrames: 0, droppedFrames: 0, ended: 'disk full'};
+		const failed = snapshot({lastFailure: {reason, at: testNow - 60_000}, lastCapture});
+		assert.deepEqual(describeState(failed, testNow + 3_600_000), {
+			kind: 'failed',
+			label: 'CAPTURE ENDED: DISK FULL',
+			summary: reason,
+			detail: 'the ring keeps the last 13 s · space records again once the cause is fixed',
+		});
+		const {lastFrame} = render(<StateBanner view={describeState(failed, testNow)} columns={100} border={false} />);
+		assert.match(lastFrame() ?? '', /CAPTURE ENDED: DISK FULL/);
+		// A refusal meanwhile (still full) shows first, for its while.
+		assert.equal(describeState({...failed, lastRefusal: {reason: 'disk full: 0.1 MB free', at: testNow}}, testNow).label, 'BLOCKED');
+		assert.equal(describeState(snapshot({lastCapture}), testNow).label, 'IDLE');
+	});
+
 	test('BLOCKED with the silence gate\'s reason, for ten seconds', () => {
 		const reason = 'all inputs are below -60 dBFS in the last 0.5 s (loudest: omega13:in_1 at -71.2 dBFS)';
 		const blocked = snapshot({lastRefusal: {reason, at: testNow - 2000}});

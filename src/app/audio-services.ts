@@ -3,14 +3,9 @@ import path from 'node:path';
 import type {Settings} from '../config/settings-schema.js';
 import type {ControlHandler} from '../control/control-server.js';
 import type {AudioEngine} from '../engine/audio-engine.js';
-import {Archiver, type ArchiveStatus} from '../archive/archiver.js';
-import {parseArchiveUrl} from '../archive/archive-target.js';
-import {Persister, type PersistStatus} from '../persist/persister.js';
-import {ApiServer} from '../server/api-server.js';
-import {apiRoutes} from '../server/api-routes.js';
-import {loadOrCreateToken} from '../server/api-token.js';
-import {AudioHistory} from '../server/audio-history.js';
-import {LiveBroadcaster} from '../server/live-stream.js';
+import type {Archiver, ArchiveStatus} from '../archive/archiver.js';
+import type {Persister, PersistStatus} from '../persist/persister.js';
+import type {ApiServer} from '../server/api-server.js';
 import {isLoopbackHost} from '../server/request-guard.js';
 import {captureBaseName} from '../session/session-transcript.js';
 import type {Session} from '../session/session.js';
@@ -59,7 +54,9 @@ export type AudioServicesOptions = {
 /**
  * The recorder as an audio source for other programs: rolling persistence (`--persist`), the S3 archive
  * (`--archive`) and the HTTP API (`--serve`), each started only when asked for, each hung off the
- * engine through a tap or its ring reader, each registered with the exit path.
+ * engine through a tap or its ring reader, each registered with the exit path. Each one's modules are
+ * loaded only when it is asked for: the HTTP routes (zod schemas, OpenAPI, PNG), the S3 client and the
+ * encoders cost the terminal UI megabytes of memory it has no use for otherwise.
  */
 export const startAudioServices = async ({settings, serveHostFromFlag, engine, sessionsRoot, control, report, version, say, exitPath}: AudioServicesOptions): Promise<AudioServices> => {
 	const root = settings.persistDir;
@@ -71,6 +68,7 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 		if (settings.persist === 0 && !settings.archiveCaptures) {
 			throw new Error('--archive uploads persisted chunks and, with --archive-captures, captures: turn on --persist HOURS or --archive-captures');
 		}
+		const [{Archiver}, {parseArchiveUrl}] = await Promise.all([import('../archive/archiver.js'), import('../archive/archive-target.js')]);
 		archiver = await Archiver.start({
 			target: parseArchiveUrl(settings.archive),
 			...(settings.archiveEndpoint === null ? {} : {endpoint: settings.archiveEndpoint}),
@@ -91,6 +89,7 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 	let persister: Persister | undefined;
 	if (settings.persist > 0) {
 		const archive = archiver;
+		const {Persister} = await import('../persist/persister.js');
 		persister = await Persister.start({
 			root,
 			format: settings.persistFormat,
@@ -116,6 +115,13 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 	}
 	let server: ApiServer | undefined;
 	if (settings.serve) {
+		const [{ApiServer}, {apiRoutes}, {loadOrCreateToken}, {AudioHistory}, {LiveBroadcaster}] = await Promise.all([
+			import('../server/api-server.js'),
+			import('../server/api-routes.js'),
+			import('../server/api-token.js'),
+			import('../server/audio-history.js'),
+			import('../server/live-stream.js'),
+		]);
 		const live = new LiveBroadcaster({log: say});
 		const untap = engine.addTap(live);
 		const token = await loadOrCreateToken(await ensureAppDir('config'));

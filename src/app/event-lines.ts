@@ -24,7 +24,8 @@ export const eventLine = (event: EngineEvent, sampleRate: number): string | unde
 		case 'capture-saved': {
 			const {capture} = event;
 			const dropped = capture.droppedFrames > 0 ? `, ${capture.droppedFrames} frames dropped` : '';
-			return `capture ${captureNumber(capture.index)} saved: ${capture.duration.toFixed(2)} s (${capture.frames} frames${dropped}) -> ${capture.path}`;
+			const ended = capture.ended === undefined ? '' : `, ended: ${capture.ended}`;
+			return `capture ${captureNumber(capture.index)} saved: ${capture.duration.toFixed(2)} s (${capture.frames} frames${dropped}${ended}) -> ${capture.path}`;
 		}
 		case 'capture-refused': {
 			return `capture refused: ${event.reason}`;

@@ -34,7 +34,7 @@ export class EventReporter {
 				report.notice(captureFailedNotice, line);
 				return;
 			}
-			if (event.type === 'capture-saved') {
+			if (event.type === 'capture-saved' && event.capture.ended === undefined) {
 				report.resolve(captureFailedNotice);
 			}
 			report.say(line);

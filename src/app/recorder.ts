@@ -1,5 +1,5 @@
 import {connectPlan, silenceThreshold, type Settings} from '../config/settings-schema.js';
-import {ControlServer, type ControlHandler} from '../control/control-server.js';
+import {ControlServer, removeStaleSocket, type ControlHandler} from '../control/control-server.js';
 import {controlSocketPath, type ControlResponse} from '../control/control-protocol.js';
 import {AudioEngine, type TriggerResult} from '../engine/audio-engine.js';
 import {GlobalHotkey, isHotkeyOff} from '../hotkey/global-hotkey.js';
@@ -64,6 +64,9 @@ export type Recorder = {
  */
 export const startRecorder = async (settings: Settings, run: RunOptions, report: Reporter, exitPath: ExitPath): Promise<Recorder> => {
 	const {say} = report;
+	// Before anything is made or opened: a second instance with the same name is refused leaving no trace.
+	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
+	await removeStaleSocket(socketPath);
 	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir, {existing: 'warn', warn: say});
 	for (const repair of await repairSessions(sessionsRoot)) {
 		if (repair.action === 'failed') {
@@ -159,7 +162,6 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		await saveRouting(settings.jackName, routing);
 		return `remembered ${describeRouting(routing)}: restored at every start (unless --connect is given)`;
 	};
-	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
 	// `status` says what the services do too; they exist once the handler does, so it asks late.
 	let voice: VoiceTrigger | undefined;
 	const fullStatus = (): StatusReport => ({
@@ -256,11 +258,12 @@ const controlHandler =
 			case 'toggle': {
 				return respond(await engine.toggle());
 			}
+			// Already so is no failure (the help says "no change"): a script with `set -e` goes on.
 			case 'start': {
-				return respond(engine.recording ? {ok: false, reason: 'already recording'} : await engine.start());
+				return engine.recording ? {ok: true, message: 'already recording: no change', status: report()} : respond(await engine.start());
 			}
 			case 'stop': {
-				return respond(engine.recording ? await engine.stop() : {ok: false, reason: 'not recording'});
+				return engine.recording ? respond(await engine.stop()) : {ok: true, message: 'not recording: no change', status: report()};
 			}
 			case 'status': {
 				return respond(undefined);
@@ -274,7 +277,15 @@ const controlHandler =
 				}
 			}
 			case 'save-last': {
-				return respond(await engine.saveLast(seconds ?? 0));
+				const asked = seconds ?? 0;
+				const result = await engine.saveLast(asked);
+				const response = respond(result);
+				// Less than asked when the ring holds less (it is shorter, or still filling): say so.
+				if (result.ok && result.action === 'saved' && asked * engine.source.sampleRate - result.capture.frames >= 1) {
+					const held = result.capture.duration.toFixed(1);
+					return {...response, message: `${response.message} (asked for ${asked} s: the ring held only ${held} s)`};
+				}
+				return response;
 			}
 		}
 	};

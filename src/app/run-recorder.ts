@@ -8,6 +8,7 @@ import {appCommands} from './app-commands.js';
 import type {Output} from './output.js';
 import {ExitPath} from './exit-path.js';
 import {InputsViewStore} from './inputs-view-store.js';
+import {TimeLeftWatch} from './time-left-watch.js';
 import {startRecorder, type Recorder, type RunOptions} from './recorder.js';
 import {describePersist} from '../persist/describe-persist.js';
 import {printingReporter, type Reporter} from './reporter.js';
@@ -115,6 +116,10 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	if (!recorder) {
 		return new Promise<number>(() => {});
 	}
+	const timeLeft = new TimeLeftWatch(recorder.engine, recorder.captures, report);
+	exitPath.add('recording time left', () => {
+		timeLeft.dispose();
+	});
 	const inputs = new InputsViewStore(recorder.engine);
 	exitPath.add('inputs view', () => {
 		inputs.dispose();

@@ -12,6 +12,7 @@ export const statusReport = (snapshot: EngineSnapshot, jackName: string): Status
 	capture: snapshot.capture,
 	lastCapture: snapshot.lastCapture,
 	lastRefusal: snapshot.lastRefusal,
+	lastFailure: snapshot.lastFailure,
 	sessionDir: snapshot.sessionDir,
 	xruns: snapshot.xruns,
 	droppedFrames: snapshot.droppedFrames,

@@ -54,6 +54,9 @@ export const describeStatus = (status: StatusReport): string => {
 	} else {
 		lines.push('IDLE');
 	}
+	if (status.lastFailure) {
+		lines.push(`CAPTURE FAILED: ${status.lastFailure.reason}`);
+	}
 	lines.push(
 		`source: ${status.source.kind} "${status.source.name}" at ${rate} Hz, period ${status.source.periodFrames}; ` +
 			`pid ${status.pid}`,
@@ -62,7 +65,8 @@ export const describeStatus = (status: StatusReport): string => {
 	);
 	if (status.lastCapture) {
 		const last = status.lastCapture;
-		lines.push(`last capture: ${captureNumber(last.index)}, ${last.duration.toFixed(1)} s -> ${last.path}`);
+		const ended = last.ended === undefined ? '' : ` (ended: ${last.ended})`;
+		lines.push(`last capture: ${captureNumber(last.index)}, ${last.duration.toFixed(1)} s${ended} -> ${last.path}`);
 	}
 	if (status.lastRefusal) {
 		lines.push(`last refusal: ${status.lastRefusal.reason}`);

@@ -7,6 +7,7 @@ import {helpText} from './help.js';
 import {parseOptions} from './parse-options.js';
 import {packageVersion} from '../util/package-version.js';
 import {plainLines} from '../util/plain-text.js';
+import {parseDecimal} from '../util/decimal.js';
 
 /**
  * Every line a command prints may carry text from outside (a transcript, a server's error, a file or
@@ -78,7 +79,8 @@ export const main = async (argv: readonly string[], io: Output = stdio): Promise
 			return runControlCommand('inputs-save', control, io);
 		}
 		case 'save-last': {
-			return runControlCommand('save-last', control, io, Number(line.args[0]));
+			// Checked by parseOptions: a number in range.
+			return runControlCommand('save-last', control, io, parseDecimal(line.args[0]!));
 		}
 		case 'setup': {
 			const {runSetupCommand} = await import('./whisper-commands.js');

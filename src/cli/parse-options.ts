@@ -6,6 +6,8 @@ import type {SettingOverrides} from '../config/merge-settings.js';
 import {settingKeys, specOf, type SettingKey} from '../config/settings-schema.js';
 import {exportFormats, type ExportFormat} from '../session/file-formats.js';
 import {generalFlags} from './general-flags.js';
+import {saveLastProblem} from '../control/control-protocol.js';
+import {parseDecimal} from '../util/decimal.js';
 
 export const Command = {
 	run: 'run',
@@ -84,14 +86,30 @@ export const parseArgsOptions = (): Record<string, FlagOption> => {
 
 /** Reads argv (without node and script). Never throws: what is wrong is in `problems`, all of it. */
 export const parseOptions = (argv: readonly string[]): CommandLine => {
+	const args = joinNegativeValues(argv);
+	const options = parseArgsOptions();
 	let parsed;
 	try {
-		parsed = parseArgs({args: joinNegativeValues(argv), options: parseArgsOptions(), allowPositionals: true, allowNegative: true, strict: true});
+		parsed = parseArgs({args, options, allowPositionals: true, allowNegative: true, strict: true});
 	} catch (error) {
-		return {...readCommandLine({}, []), problems: [cleanParseError(error)]};
+		// The flags are still read, so that their problems (and the config file's) are listed in the same run;
+		// not the arguments: which words belong to the unknown option is anybody's guess.
+		const loose = parseArgs({args, options, allowPositionals: true, allowNegative: true, strict: false});
+		const line = readCommandLine(wellTyped(loose.values, options), []);
+		return {...line, problems: [cleanParseError(error), ...line.problems]};
 	}
 	return readCommandLine(parsed.values, parsed.positionals);
 };
+
+/** The values a non-strict parse got that a strict one would have: known flags with the right type of value. */
+const wellTyped = (values: Record<string, unknown>, options: Record<string, FlagOption>): Record<string, unknown> =>
+	Object.fromEntries(
+		Object.entries(values).filter(([name, value]) => {
+			const option = options[name];
+			const single = Array.isArray(value) ? value[0] : value;
+			return option !== undefined && typeof single === option.type;
+		}),
+	);
 
 const readCommandLine = (values: Record<string, unknown>, positionals: readonly string[]): CommandLine => {
 	const problems: string[] = [];
@@ -137,11 +155,9 @@ const readCommandLine = (values: Record<string, unknown>, positionals: readonly 
 	if (!(exportFormats as readonly string[]).includes(exportFormat)) {
 		problems.push(`--format must be ${exportFormats.slice(0, -1).join(', ')} or ${exportFormats.at(-1)}, got "${exportFormat}"`);
 	}
-	if (command === Command.saveLast && args.length === 1) {
-		const seconds = Number(args[0]);
-		if (!(seconds >= 0.1 && seconds <= 1800)) {
-			problems.push(`save-last SECONDS must be a number from 0.1 to 1800, got "${args[0]}"`);
-		}
+	const secondsProblem = command === Command.saveLast && args.length === 1 && saveLastProblem(parseDecimal(args[0]!), `"${args[0]}"`);
+	if (secondsProblem) {
+		problems.push(secondsProblem);
 	}
 	if (command === Command.models && args.length > 0 && (args[0] !== 'download' || args.length !== 2)) {
 		problems.push('usage: omega13 models [download NAME]');
@@ -205,6 +221,11 @@ const joinNegativeValues = (argv: readonly string[]): string[] => {
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
 		const next = argv[i + 1];
+		if (arg === '--') {
+			// Everything after it is an argument as typed (`save-last -- -3`).
+			out.push(...argv.slice(i));
+			break;
+		}
 		if (arg.startsWith('--') && !arg.includes('=') && next !== undefined && /^-\d/.test(next)) {
 			out.push(`${arg}=${next}`);
 			i++;

@@ -4,7 +4,7 @@ import type {XdgEnv} from '../util/app-dirs.js';
 import {ConfigError} from './config-error.js';
 import {expandHome, issueMessage, loadConfig, type LoadedSettings} from './load-config.js';
 import {flagFor} from './setting-spec.js';
-import {settingKeys, specOf, type SettingKey, type SettingOrigin, type Settings} from './settings-schema.js';
+import {defaultSettings, settingKeys, specOf, type SettingKey, type SettingOrigin, type Settings} from './settings-schema.js';
 
 /** Settings given on the command line, read from the flags' text but not checked yet: checking is ours. */
 export type SettingOverrides = {readonly [K in SettingKey]?: unknown};
@@ -74,12 +74,36 @@ export type ResolveSettingsOptions = MergeOptions & {
 
 /** Config file, then flags: the one call the CLI makes. Throws a `ConfigError` (exit code 2). */
 export const resolveSettings = async (options: ResolveSettingsOptions = {}): Promise<LoadedSettings> => {
-	const loaded = await loadConfig({
-		...(options.configFile === undefined ? {} : {file: options.configFile}),
-		...(options.env === undefined ? {} : {env: options.env}),
-		...(options.home === undefined ? {} : {home: options.home}),
-	});
+	let loaded: LoadedSettings;
+	try {
+		loaded = await loadConfig({
+			...(options.configFile === undefined ? {} : {file: options.configFile}),
+			...(options.env === undefined ? {} : {env: options.env}),
+			...(options.home === undefined ? {} : {home: options.home}),
+		});
+	} catch (error) {
+		if (!(error instanceof ConfigError)) {
+			throw error;
+		}
+		// The flags' problems too, so that one run lists everything to fix.
+		throw new ConfigError([...error.problems, ...flagProblems(options)], error.source);
+	}
 	return mergeSettings(loaded, options.overrides, options);
+};
+
+/** What is wrong with the flags alone (over the defaults), for when the file cannot be read. */
+const flagProblems = (options: ResolveSettingsOptions): readonly string[] => {
+	const origins = Object.fromEntries(settingKeys.map(key => [key, 'default'])) as LoadedSettings['origins'];
+	const defaults = {settings: defaultSettings(options.env, options.home), origins, file: '', fileFound: false};
+	try {
+		mergeSettings(defaults, options.overrides, options);
+		return [];
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			return error.problems;
+		}
+		throw error;
+	}
 };
 
 /** Rules between settings, checked once the file and the flags are merged; `fromFlags` when the file is not involved. */

@@ -1,5 +1,6 @@
 import type {z} from 'zod';
 import type {AppDirs} from '../util/app-dirs.js';
+import {parseDecimal} from '../util/decimal.js';
 
 /**
  * How a flag's text becomes a setting's value. It only converts (`"13"` to 13); whether the value is
@@ -47,17 +48,13 @@ export const number = (arg: string): FlagReader => ({arg, multiple: false, read:
 export const numberOr = (arg: string, word: string): FlagReader => ({
 	arg,
 	multiple: false,
-	read: raw => (raw.trim().toLowerCase() === word ? word : toNumber(raw)),
+	read: raw => (raw.toLowerCase() === word ? word : toNumber(raw)),
 });
 
 /** A flag given once per item (`--connect a:1 --connect a:2`). */
 export const list = (arg: string): FlagReader => ({arg, multiple: true, read: raw => [...raw]});
 
-const toNumber = (raw: string): unknown => {
-	const trimmed = raw.trim();
-	const value = Number(trimmed);
-	return trimmed !== '' && Number.isFinite(value) ? value : raw;
-};
+const toNumber = (raw: string): unknown => parseDecimal(raw) ?? raw;
 
 /** The flags that set a row: `--channels`, or `--transcribe` and `--no-transcribe` for a boolean. */
 export const flagNames = (spec: Pick<SettingSpec<unknown>, 'flag' | 'value'>): readonly string[] =>

@@ -23,6 +23,15 @@ export type ControlRequest = {
 	readonly seconds?: number;
 };
 
+/** How much `save-last` may ask for, the same from the command line and over the socket. */
+export const saveLastSeconds = {min: 0.1, max: 1800} as const;
+
+/** What is wrong with a `save-last` length (`given` as it was typed or sent), or undefined when it is good. */
+export const saveLastProblem = (seconds: number | undefined, given: string): string | undefined =>
+	seconds !== undefined && seconds >= saveLastSeconds.min && seconds <= saveLastSeconds.max
+		? undefined
+		: `save-last SECONDS must be a number from ${saveLastSeconds.min} to ${saveLastSeconds.max}, got ${given}`;
+
 /** What `status` reports: the engine snapshot without the per-frame meters, plus identity. */
 export type StatusReport = {
 	readonly pid: number;
@@ -34,6 +43,8 @@ export type StatusReport = {
 	readonly capture: EngineSnapshot['capture'];
 	readonly lastCapture: EngineSnapshot['lastCapture'];
 	readonly lastRefusal: EngineSnapshot['lastRefusal'];
+	/** A capture that failed or was cut short (a full disk), until one is saved whole again. */
+	readonly lastFailure?: EngineSnapshot['lastFailure'];
 	readonly sessionDir: string | undefined;
 	readonly xruns: number;
 	readonly droppedFrames: number;

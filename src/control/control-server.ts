@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import {isControlCommand, type ControlRequest, type ControlResponse} from './control-protocol.js';
+import {isControlCommand, saveLastProblem, type ControlRequest, type ControlResponse} from './control-protocol.js';
 
 export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
 
@@ -124,8 +124,9 @@ const respond = async (line: string, handler: ControlHandler): Promise<ControlRe
 		return {ok: false, message: `bad request: unknown command ${JSON.stringify(command)}`};
 	}
 	const seconds = (request as {seconds?: unknown}).seconds;
-	if (command === 'save-last' && (typeof seconds !== 'number' || !(seconds > 0))) {
-		return {ok: false, message: 'bad request: save-last needs "seconds", a number above 0'};
+	const secondsProblem = command === 'save-last' && saveLastProblem(typeof seconds === 'number' ? seconds : undefined, JSON.stringify(seconds) ?? 'nothing');
+	if (secondsProblem) {
+		return {ok: false, message: `bad request: ${secondsProblem} (in "seconds")`};
 	}
 	try {
 		return await handler(typeof seconds === 'number' ? {command, seconds} : {command});
@@ -135,7 +136,7 @@ const respond = async (line: string, handler: ControlHandler): Promise<ControlRe
 };
 
 /** A socket file left by a killed instance is removed; one with a live instance behind it is an error. */
-const removeStaleSocket = async (socketPath: string): Promise<void> => {
+export const removeStaleSocket = async (socketPath: string): Promise<void> => {
 	const alive = await new Promise<boolean>(resolve => {
 		const probe = net.connect(socketPath);
 		probe.once('connect', () => {

@@ -2,7 +2,7 @@ import {ActiveCapture} from './active-capture.js';
 import {AudioRing} from './audio-ring.js';
 import type {AudioSource, GapCause, SourceGap} from './audio-source.js';
 import type {AudioStream, AudioTap, RingSpan} from './audio-tap.js';
-import type {CaptureGap, CaptureSinkFactory} from './capture-sink.js';
+import {CaptureRefusedError, type CaptureGap, type CaptureSinkFactory} from './capture-sink.js';
 import type {EngineEvent, EngineEventListener} from './engine-events.js';
 import type {CaptureStatus, EngineSnapshot, FinishedCapture} from './engine-snapshot.js';
 import {LevelMeter, type ChannelReading} from './level-meter.js';
@@ -70,6 +70,7 @@ export class AudioEngine {
 	readonly #finishing = new Set<Promise<unknown>>();
 	#lastCapture: FinishedCapture | undefined;
 	#lastRefusal: EngineSnapshot['lastRefusal'];
+	#lastFailure: EngineSnapshot['lastFailure'];
 	#stoppedReason: string | undefined;
 	#sessionDir: string | undefined;
 	#seenXruns = 0;
@@ -382,9 +383,9 @@ export class AudioEngine {
 			return {ok: false, reason: 'not recording'};
 		}
 		if (!capture.sink) {
-			// Still opening: `start` stops it as soon as the file exists.
+			// Still opening: `start` stops it as soon as the file exists, and how that went is this stop's answer.
 			capture.requestStop();
-			return {ok: false, reason: 'the capture is still opening; it will stop right after'};
+			return this.#starting ?? {ok: false, reason: 'the capture is still opening; it will stop right after'};
 		}
 		this.drain();
 		return this.#stopNow(capture);
@@ -452,14 +453,30 @@ export class AudioEngine {
 	/** Opens the capture's file; when it cannot, says why (event and result). The one path for every capture. */
 	async #open(capture: ActiveCapture): Promise<TriggerResult | undefined> {
 		try {
-			capture.attach(await this.#openCapture(capture.start));
+			capture.attach(await this.#openCapture(capture.start, {writeFailed: reason => this.#writeFailed(capture, reason)}));
 			return undefined;
 		} catch (error) {
-			const reason = `could not open the capture file: ${errorMessage(error)}`;
-			this.#emit({type: 'capture-failed', reason, path: undefined});
-			this.#publish();
-			return {ok: false, reason};
+			if (error instanceof CaptureRefusedError) {
+				return this.#refuse(error.message);
+			}
+			return this.#failed(`could not open the capture file: ${errorMessage(error)}`, undefined);
 		}
+	}
+
+	/** The capture's file takes no more frames: said at once, and a live capture ends at its last good frame. */
+	#writeFailed(capture: ActiveCapture, reason: string): void {
+		this.#failed(reason, capture.sink?.path);
+		if (this.#active === capture && capture.sink) {
+			void this.#stopNow(capture);
+		}
+	}
+
+	/** Tells of a failed capture (event and `lastFailure`, kept until a capture is saved whole). */
+	#failed(reason: string, path: string | undefined): TriggerResult {
+		this.#lastFailure = {reason, at: Date.now()};
+		this.#emit({type: 'capture-failed', reason, path});
+		this.#publish();
+		return {ok: false, reason};
 	}
 
 	/** Finishes the capture's file; dispose waits for it meanwhile. */
@@ -521,15 +538,14 @@ export class AudioEngine {
 	async #finish(capture: ActiveCapture): Promise<TriggerResult> {
 		const sink = capture.sink!;
 		const {start} = capture;
-		const {frames, droppedFrames, gaps} = capture;
+		const {droppedFrames, gaps} = capture;
+		let final;
 		try {
-			await sink.finish({frames, droppedFrames, gaps, endedAt: Date.now()});
+			final = await sink.finish({frames: capture.frames, droppedFrames, gaps, endedAt: Date.now()});
 		} catch (error) {
-			const reason = `capture ${sink.index} could not be finished: ${errorMessage(error)}`;
-			this.#emit({type: 'capture-failed', reason, path: sink.path});
-			this.#publish();
-			return {ok: false, reason};
+			return this.#failed(`capture ${sink.index} could not be finished: ${errorMessage(error)}`, sink.path);
 		}
+		const frames = final?.frames ?? capture.frames;
 		const finished: FinishedCapture = {
 			index: sink.index,
 			path: sink.path,
@@ -538,8 +554,12 @@ export class AudioEngine {
 			duration: framesToSeconds(frames, start.sampleRate),
 			prerollFrames: start.prerollFrames,
 			droppedFrames,
+			...(final?.ended === undefined ? {} : {ended: final.ended}),
 		};
 		this.#lastCapture = finished;
+		if (finished.ended === undefined) {
+			this.#lastFailure = undefined;
+		}
 		this.#emit({type: 'capture-saved', capture: finished});
 		this.#publish();
 		return {ok: true, action: 'stopped', capture: finished};
@@ -613,6 +633,7 @@ export class AudioEngine {
 			capture: this.#captureStatus(),
 			lastRefusal: this.#lastRefusal,
 			lastCapture: this.#lastCapture,
+			lastFailure: this.#lastFailure,
 			xruns: stats.xruns,
 			droppedFrames: this.#gapFrames,
 			sessionDir: this.#sessionDir,

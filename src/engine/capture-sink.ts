@@ -42,8 +42,32 @@ export type CaptureSink = {
 	append(block: Float32Array, frames: Frames): void;
 	/** Resolves once everything appended so far is on disk. */
 	flush(): Promise<void>;
-	/** Writes the rest, closes the file and completes the record. */
-	finish(end: CaptureEnd): Promise<void>;
+	/**
+	 * Writes the rest, closes the file and completes the record. May say what the file really holds
+	 * (fewer frames than appended when a write failed, and why it ended).
+	 */
+	finish(end: CaptureEnd): Promise<CaptureFinal | void>;
 };
 
-export type CaptureSinkFactory = (start: CaptureStart) => Promise<CaptureSink>;
+/** What a finished file holds, when it differs from what was appended. */
+export type CaptureFinal = {
+	readonly frames: Frames;
+	/** Why the capture ended before its stop, e.g. `disk full`; absent when it was stopped. */
+	readonly ended?: string;
+};
+
+/** What a sink tells the engine while a capture runs. */
+export type CaptureSinkEvents = {
+	/**
+	 * The file takes no more frames (disk full, file too large): the engine ends the capture at once.
+	 * `reason` says what happened and what to do, in words.
+	 */
+	readonly writeFailed: (reason: string) => void;
+};
+
+export type CaptureSinkFactory = (start: CaptureStart, events: CaptureSinkEvents) => Promise<CaptureSink>;
+
+/** Thrown by a factory that will not begin a capture (no room on the disk): the trigger is refused with its message. */
+export class CaptureRefusedError extends Error {
+	override readonly name = 'CaptureRefusedError';
+}

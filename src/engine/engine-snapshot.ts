@@ -44,6 +44,8 @@ export type FinishedCapture = {
 	readonly duration: Seconds;
 	readonly prerollFrames: Frames;
 	readonly droppedFrames: Frames;
+	/** Why it ended before its stop (`disk full`); absent when it was stopped. */
+	readonly ended?: string;
 };
 
 /** The source's health, for the state line. */
@@ -74,6 +76,8 @@ export type EngineSnapshot = {
 	readonly capture: CaptureStatus;
 	readonly lastRefusal: Refusal | undefined;
 	readonly lastCapture: FinishedCapture | undefined;
+	/** The last capture that failed or was cut short (a full disk), until a capture is saved whole again. */
+	readonly lastFailure: Refusal | undefined;
 	readonly xruns: number;
 	readonly droppedFrames: Frames;
 	/** The session directory, once the first capture created it. */

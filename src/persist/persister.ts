@@ -6,7 +6,7 @@ import type {AudioPiece, PieceStore} from './audio-piece.js';
 import {chunkFormats, type ChunkFormat} from './chunk-name.js';
 import {applyRetention, chunkPiece, listChunks, type StoredChunk} from './chunk-store.js';
 import {ChunkWriter, type ChunkFile} from './chunk-writer.js';
-import {freeBytes} from './free-space.js';
+import {freeBytes} from '../util/free-space.js';
 import {repairParts} from './repair-parts.js';
 import {decodeRange} from '../codec/decode-file.js';
 

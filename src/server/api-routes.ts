@@ -3,7 +3,7 @@ import {stat} from 'node:fs/promises';
 import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
 import {z} from 'zod';
-import type {ControlRequest, ControlResponse} from '../control/control-protocol.js';
+import {saveLastSeconds, type ControlRequest, type ControlResponse} from '../control/control-protocol.js';
 import type {ServerResponse} from 'node:http';
 import {findSession, readSessionDetails, SessionLookupError, type CaptureDetails} from '../session/describe-sessions.js';
 import {listSessions} from '../session/list-sessions.js';
@@ -70,7 +70,7 @@ const liveQuery = z.strictObject({
 });
 
 const saveLastQuery = z.strictObject({
-	seconds: number('seconds', 0.1, 1800, 'How many of the latest seconds to save as a capture.'),
+	seconds: number('seconds', saveLastSeconds.min, saveLastSeconds.max, 'How many of the latest seconds to save as a capture.'),
 });
 
 const sessionParams = z.strictObject({

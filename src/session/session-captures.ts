@@ -2,11 +2,13 @@ import {access} from 'node:fs/promises';
 import {join} from 'node:path';
 import {captureFileBase} from './capture-file-name.js';
 import type {FileNaming} from './file-formats.js';
-import type {CaptureEnd, CaptureSink, CaptureSinkFactory, CaptureStart} from '../engine/capture-sink.js';
+import type {CaptureEnd, CaptureFinal, CaptureSink, CaptureSinkEvents, CaptureSinkFactory, CaptureStart} from '../engine/capture-sink.js';
 import type {EpochMs} from '../util/units.js';
 import {framesToSeconds} from '../util/units.js';
-import type {SampleFormat} from '../wav/sample-format.js';
-import {Session} from './session.js';
+import {bytesPerSample, type SampleFormat} from '../wav/sample-format.js';
+import {captureNumber, Session} from './session.js';
+import {CaptureRoom, endedAdvice, endedBy} from './capture-room.js';
+import type {WavWriterError} from '../wav/wav-writer-error.js';
 import {WavWriter} from '../wav/wav-writer.js';
 
 export type SessionCapturesOptions = {
@@ -37,9 +39,21 @@ export class SessionCaptures {
 	readonly #options: SessionCapturesOptions;
 	#session: Promise<Session> | undefined;
 	readonly #previous: Array<Promise<Session>> = [];
+	readonly #room: CaptureRoom;
 
 	constructor(options: SessionCapturesOptions) {
 		this.#options = options;
+		this.#room = new CaptureRoom(options.sessionsRoot);
+	}
+
+	/** Bytes a second of the capture takes on disk. */
+	bytesPerSecond(start: Pick<CaptureStart, 'sampleRate' | 'channels'>): number {
+		return start.sampleRate * start.channels * bytesPerSample(this.#options.sampleFormat);
+	}
+
+	/** How long a capture of `fileBytes` so far can go on before the disk (or the file size limit) is full. */
+	async secondsLeft(fileBytes: number, start: Pick<CaptureStart, 'sampleRate' | 'channels'>): Promise<number> {
+		return this.#room.secondsLeft(fileBytes, this.bytesPerSecond(start));
 	}
 
 	/** The session once the first capture made it. */
@@ -58,14 +72,24 @@ export class SessionCaptures {
 		this.#session = undefined;
 	}
 
-	readonly open: CaptureSinkFactory = async (start: CaptureStart): Promise<CaptureSink> => {
+	readonly open: CaptureSinkFactory = async (start: CaptureStart, events: CaptureSinkEvents): Promise<CaptureSink> => {
+		const perSecond = this.bytesPerSecond(start);
+		await this.#room.check((start.prerollFrames / start.sampleRate) * perSecond, perSecond);
 		const session = await this.#ensureSession();
+		await this.#room.keepIn(session.dir);
 		const {index, ...numbered} = session.nextCapture('wav');
 		const {file, path} = await this.#name(session.dir, index, numbered, start.startedAt);
+		let finishing = false;
 		const writer = await WavWriter.create(path, {
 			sampleRate: start.sampleRate,
 			channels: start.channels,
 			sampleFormat: this.#options.sampleFormat,
+			onError: error => {
+				// A failure while finishing is told by finish() itself.
+				if (!finishing) {
+					events.writeFailed(writeFailure(error, index, start.sampleRate, this.#options.sessionsRoot));
+				}
+			},
 		});
 		// Not awaited here: the record's fsync need not delay the pre-roll reaching the disk. A crash
 		// before it lands leaves a WAV the start-up repair adds as recovered.
@@ -93,7 +117,8 @@ export class SessionCaptures {
 				writer.append(block, frames);
 			},
 			flush: async () => writer.flush(),
-			async finish(end: CaptureEnd): Promise<void> {
+			finish: async (end: CaptureEnd): Promise<CaptureFinal> => {
+				finishing = true;
 				await recorded;
 				let frames = end.frames;
 				let failure: unknown;
@@ -104,24 +129,37 @@ export class SessionCaptures {
 					failure = error;
 					frames = writer.framesWritten;
 				}
+				const code = writer.error?.code;
+				if (code === 'ENOSPC' || code === 'EDQUOT') {
+					// The record must still be written, with room the disk no longer has.
+					await this.#room.release();
+				}
+				const ended = code === undefined ? undefined : endedBy(code);
+				// A file closed cleanly at its last good frame is as good as a stopped one, only shorter.
+				const whole = failure === undefined || writer.whole;
+				// A file cut short holds only the gaps before the cut.
+				const gaps = end.gaps.filter(gap => gap.atFrame < frames).map(gap => ({...gap, frames: Math.min(gap.frames, frames - gap.atFrame)}));
 				await session.updateCapture(index, {
-					state: failure ? 'recovered' : 'complete',
+					state: whole ? 'complete' : 'recovered',
 					endedAt: iso(end.endedAt),
 					frames,
 					durationSeconds: framesToSeconds(frames, start.sampleRate),
-					droppedFrames: end.droppedFrames,
-					gaps: end.gaps,
+					droppedFrames: ended === undefined ? end.droppedFrames : gaps.reduce((sum, gap) => sum + gap.frames, 0),
+					gaps: ended === undefined ? end.gaps : gaps,
+					...(ended === undefined ? {} : {ended}),
 				});
-				if (failure) {
+				if (!whole) {
 					throw failure;
 				}
 				onFinished?.(session, index);
+				return ended === undefined ? {frames} : {frames, ended};
 			},
 		};
 	};
 
 	/** Waits for pending manifest writes. Idempotent. */
 	async dispose(): Promise<void> {
+		await this.#room.release();
 		const sessions = [...this.#previous, ...(this.#session ? [this.#session] : [])];
 		this.#previous.length = 0;
 		for (const pending of sessions) {
@@ -162,3 +200,9 @@ export class SessionCaptures {
 		return this.#session;
 	}
 }
+
+/** What the person is told the moment a capture's file takes no more frames. */
+const writeFailure = (error: WavWriterError, index: number, sampleRate: number, sessionsRoot: string): string => {
+	const seconds = framesToSeconds(error.framesWritten, sampleRate).toFixed(1);
+	return `capture ${captureNumber(index)} ended: ${endedBy(error.code)} (${error.code}) after ${seconds} s, saved up to there in ${error.path}; ${endedAdvice(error.code, sessionsRoot)}`;
+};

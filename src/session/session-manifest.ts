@@ -41,6 +41,8 @@ export type CaptureRecord = {
 	readonly droppedFrames: Frames;
 	/** Where those frames are: the file holds silence of their exact length there, so its times stay true. */
 	readonly gaps?: readonly CaptureGap[];
+	/** Why the capture ended before its stop (`disk full`, `file too large`); absent when it was stopped. */
+	readonly ended?: string;
 	readonly transcript?: TranscriptState;
 };
 
@@ -86,6 +88,7 @@ export const captureRecordSchema = z.looseObject({
 	prerollFrames: count,
 	droppedFrames: count,
 	gaps: z.array(z.looseObject({atFrame: count, frames: count, cause: z.enum(Object.values(GapCause) as [GapCause, ...GapCause[]])})).optional(),
+	ended: z.string().optional(),
 	transcript: transcriptSchema.optional(),
 });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {Frames, Seconds} from '../util/units.js';
 import {writeJsonAtomic} from './atomic-write.js';
 import {captureIndexOf} from './session.js';
+import {reserveFile} from './capture-room.js';
 import {clearStaleSessionLock, sessionLockHolder} from './session-lock.js';
 import {
 	ManifestError,
@@ -121,6 +122,8 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 		await writeJsonAtomic(path.join(dir, manifestFile), {...repair.manifest, captures: sortCaptures(repair.captures)} satisfies SessionManifest);
 	}
 	await removeStaleTempFiles(dir, names);
+	// Set aside by a run that did not get to give it back.
+	await unlink(path.join(dir, reserveFile)).catch(() => undefined);
 	await clearStaleSessionLock(dir);
 	return repair.reports;
 };

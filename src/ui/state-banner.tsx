@@ -12,6 +12,7 @@ export type StateBannerProps = {
 const colors: Readonly<Record<StateKind, string>> = {
 	[StateKind.recording]: 'red',
 	[StateKind.blocked]: 'yellow',
+	[StateKind.failed]: 'red',
 	[StateKind.noServer]: 'magenta',
 	[StateKind.sourceStopped]: 'magenta',
 	[StateKind.demo]: 'cyan',

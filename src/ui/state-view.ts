@@ -8,6 +8,8 @@ import {formatIndex, formatSeconds} from './format.js';
 export const StateKind = {
 	recording: 'recording',
 	blocked: 'blocked',
+	/** A capture failed or was cut short (a full disk): until one is saved whole again. */
+	failed: 'failed',
 	noServer: 'no-server',
 	sourceStopped: 'source-stopped',
 	demo: 'demo',
@@ -38,7 +40,7 @@ export const noServerAdvice = 'start the JACK server (jackd, QjackCtl, or PipeWi
  * trigger (for a while), then which source is idle.
  */
 export const describeState = (snapshot: EngineSnapshot, now: EpochMs, options: StateViewOptions = {}): StateView => {
-	const {capture, source, lastRefusal} = snapshot;
+	const {capture, source, lastRefusal, lastFailure} = snapshot;
 	const keep = `the last ${formatSeconds(snapshot.bufferSeconds)} s`;
 	const sourceNote = source.kind === 'demo' ? ' · demo source' : source.kind === 'file' ? ' · file source' : '';
 	if (capture.kind === 'recording') {
@@ -73,6 +75,14 @@ export const describeState = (snapshot: EngineSnapshot, now: EpochMs, options: S
 			label: 'BLOCKED',
 			summary: lastRefusal.reason,
 			detail: 'nothing was recorded · space tries again',
+		};
+	}
+	if (lastFailure !== undefined) {
+		return {
+			kind: StateKind.failed,
+			label: snapshot.lastCapture?.ended === undefined ? 'CAPTURE FAILED' : `CAPTURE ENDED: ${snapshot.lastCapture.ended.toUpperCase()}`,
+			summary: lastFailure.reason,
+			detail: `the ring keeps ${keep} · space records again once the cause is fixed`,
 		};
 	}
 	if (source.kind === 'demo') {

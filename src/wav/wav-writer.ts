@@ -90,6 +90,7 @@ export class WavWriter {
 	#closed = false;
 	#finalized: Promise<{frames: Frames}> | undefined;
 	#error: WavWriterError | undefined;
+	#whole = false;
 
 	private constructor(filePath: string, file: FileHandle, settings: Settings) {
 		const {format} = settings;
@@ -140,6 +141,14 @@ export class WavWriter {
 	/** Bytes appended but not yet written: grows if the disk falls behind the audio. */
 	get pendingBytes(): number {
 		return this.#bytesQueued - this.#bytesWritten;
+	}
+
+	/**
+	 * Finalized with a header that describes exactly the frames in the file, synced: true after a write
+	 * error too (a full disk), when the file was still closed cleanly at its last whole frame.
+	 */
+	get whole(): boolean {
+		return this.#whole;
 	}
 
 	/** The first write error, if any. */
@@ -345,6 +354,7 @@ export class WavWriter {
 			await this.#file.write(this.#header(frames, padded), 0, undefined, 0);
 			this.#headerBytes = dataBytes;
 			await this.#file.sync();
+			this.#whole = true;
 		} catch (error) {
 			this.#fail(error);
 		} finally {

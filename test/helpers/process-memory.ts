@@ -9,3 +9,5 @@ export const privateMiB = (pid: number | 'self'): number => {
 	const kib = ['Private_Clean', 'Private_Dirty'].reduce((sum, key) => sum + Number(new RegExp(`${key}:\\s+(\\d+)`).exec(rollup)?.[1] ?? 0), 0);
 	return kib / 1024;
 };
+
+export const formatMiB = (mib: number): string => `${mib.toFixed(1)} MiB`;

@@ -75,11 +75,14 @@ export class RecorderProcess {
 		jackName: string;
 		runtimeDir?: string;
 		waitReady?: boolean;
+		/** A command that runs node, e.g. `['prlimit', '--fsize=3000000']`. */
+		launcher?: readonly string[];
 	}): Promise<RecorderProcess> {
 		const runtimeDir = options.runtimeDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-run-')));
+		const [command, ...launcherArgs] = [...(options.launcher ?? []), process.execPath];
 		const child = spawn(
-			process.execPath,
-			[cliPath, '--headless', '--jack-name', options.jackName, ...options.args],
+			command!,
+			[...launcherArgs, cliPath, '--headless', '--jack-name', options.jackName, ...options.args],
 			{env: {...options.env, XDG_RUNTIME_DIR: runtimeDir}, stdio: ['pipe', 'pipe', 'pipe']},
 		);
 		const recorder = new RecorderProcess(child, runtimeDir, options.jackName);

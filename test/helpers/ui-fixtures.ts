@@ -19,6 +19,7 @@ export const snapshot = (overrides: Partial<EngineSnapshot> = {}): EngineSnapsho
 	capture: {kind: 'idle'},
 	lastRefusal: undefined,
 	lastCapture: undefined,
+	lastFailure: undefined,
 	xruns: 0,
 	droppedFrames: 0,
 	sessionDir: undefined,
