@@ -62,8 +62,14 @@ const waitForChunks = async (dir: string, count: number, timeoutMs = 30_000) => 
 	}
 };
 
+/** A 200 WAV, asked for again (as Retry-After says) while the audio is still being written to disk. */
 const wavResponse = async (api: ApiRecorder, route: string) => {
-	const response = await api.get(route);
+	let response = await api.get(route);
+	for (let tries = 0; response.status === 503 && tries < 20; tries++) {
+		await response.arrayBuffer();
+		await new Promise(resolve => setTimeout(resolve, 500));
+		response = await api.get(route);
+	}
 	const bytes = Buffer.from(await response.arrayBuffer());
 	assert.equal(response.status, 200, `${route}: ${bytes.toString()}`);
 	const file = path.join(scratch, `range-${Date.now()}.wav`);
