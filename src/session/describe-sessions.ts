@@ -5,7 +5,7 @@ import {formatDuration, localDateTime} from '../util/time-format.js';
 import {wrapLines} from '../util/wrap-lines.js';
 import {listSessions, type SessionSummary} from './list-sessions.js';
 import {manifestFile, parseManifest, type CaptureRecord, type SessionManifest} from './session-manifest.js';
-import {TranscriptStatus} from './transcript-state.js';
+import {retryFailedLine, TranscriptStatus} from './transcript-state.js';
 
 /** A timed piece of a transcript, in seconds from the start of its capture's audio. */
 export type TranscriptSegment = {
@@ -247,7 +247,8 @@ const transcriptLines = (capture: CaptureDetails): string[] => {
 			return [`transcript failed${model}: ${transcript.reason ?? 'no reason given'}`];
 		}
 		case 'done': {
-			return capture.text === undefined ? [`transcript done${model}: no speech found`] : wrapLines(capture.text, 96);
+			const retry = transcript.retry?.status === 'failed' ? [retryFailedLine(transcript.retry.reason)] : [];
+			return [...(capture.text === undefined ? [`transcript done${model}: no speech found`] : wrapLines(capture.text, 96)), ...retry];
 		}
 		case 'no speech': {
 			return [`no speech (Silero VAD heard none; Whisper was not run)`];

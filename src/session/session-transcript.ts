@@ -3,7 +3,7 @@ import {plainLines} from '../util/plain-text.js';
 import {formatDuration, localDateTime} from '../util/time-format.js';
 import {writeFileAtomic} from './atomic-write.js';
 import type {CaptureRecord, SessionManifest} from './session-manifest.js';
-import {transcriptFinished} from './transcript-state.js';
+import {retryFailedLine, transcriptFinished} from './transcript-state.js';
 
 /** The session-level transcript's file name. */
 export const sessionTranscriptFile = 'transcript.md';
@@ -25,6 +25,9 @@ export const renderSessionTranscript = (manifest: SessionManifest): string => {
 			lines.push(capture.state === 'recording' ? '_recording_' : '_not transcribed_');
 		} else if (transcriptFinished(transcript)) {
 			lines.push(transcript.text !== undefined && transcript.text.length > 0 ? transcript.text : '_(no speech)_');
+			if (transcript.retry?.status === 'failed') {
+				lines.push('', `_${retryFailedLine(transcript.retry.reason)}_`);
+			}
 		} else if (transcript.status === 'failed') {
 			lines.push(`_transcription failed: ${transcript.reason ?? 'no reason given'}_`);
 		} else {
