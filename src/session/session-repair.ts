@@ -8,6 +8,7 @@ import {clearStaleSessionLock, sessionLockHolder} from './session-lock.js';
 import {
 	ManifestError,
 	manifestFile,
+	manifestForDisk,
 	manifestVersion,
 	parseManifest,
 	sortCaptures,
@@ -119,7 +120,7 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 	await addMissingCaptures(repair, wavFiles);
 	failUnfinishedTranscriptions(repair);
 	if (repair.changed) {
-		await writeJsonAtomic(path.join(dir, manifestFile), {...repair.manifest, captures: sortCaptures(repair.captures)} satisfies SessionManifest);
+		await writeJsonAtomic(path.join(dir, manifestFile), manifestForDisk({...repair.manifest, captures: sortCaptures(repair.captures)}));
 	}
 	await removeStaleTempFiles(dir, names);
 	// Set aside by a run that did not get to give it back.
