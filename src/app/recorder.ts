@@ -20,6 +20,7 @@ import {startAfterCapture} from './after-capture.js';
 import {startVoiceTrigger} from './voice-setup.js';
 import type {VoiceTrigger} from './voice-trigger.js';
 import {missingModelNotice} from './transcription.js';
+import {RecoveredCaptures} from './recovered-captures.js';
 import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
 import type {StatusReport} from '../control/control-protocol.js';
@@ -68,7 +69,8 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
 	await removeStaleSocket(socketPath);
 	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir, {existing: 'warn', warn: say});
-	for (const repair of await repairSessions(sessionsRoot)) {
+	const repairs = await repairSessions(sessionsRoot);
+	for (const repair of repairs) {
 		if (repair.action === 'failed') {
 			// The file is left as it was: the person decides what becomes of it.
 			report.notice(`repair ${repair.line}`, `could not repair ${repair.line}`);
@@ -108,9 +110,13 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	exitPath.add('session', async () => captures.dispose());
 	// The API, persistence and archive start last (they need the control handler); the chain and `status` reach them late.
 	let services: AudioServices | undefined;
+	// Sessions reopened for captures the repair recovered; closed after the chain below has stopped.
+	const recovered = new RecoveredCaptures(say);
+	exitPath.add('recovered sessions', async () => recovered.dispose());
 	// Registered after the session, so it finishes (and stops writing to the manifest) before the session closes.
 	const afterCapture = startAfterCapture(settings, say, exitPath, (session, index) => {
 		services?.captureSettled(session, index);
+		recovered.settled(session, index);
 	});
 	if (settings.transcription) {
 		void missingModelNotice(settings).then(line => line && report.notice('whisper model', line));
@@ -183,6 +189,8 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		say,
 		exitPath,
 	});
+	// Last, so the archive is there when they settle.
+	await recovered.queue(repairs, afterCapture.finished);
 
 	voice = startVoiceTrigger(settings, engine, say, exitPath);
 

@@ -4,6 +4,7 @@ import {engineConfig, transcriptionLine} from '../app/transcription.js';
 import type {Output} from '../app/output.js';
 import type {Settings} from '../config/settings-schema.js';
 import {findSession} from '../session/describe-sessions.js';
+import {captureNumber} from '../session/session.js';
 import {transcriptFinished} from '../session/transcript-state.js';
 import {downloadModel, formatDownloadProgress} from '../transcribe/model-download.js';
 import {listInstalledModels, modelsDir} from '../transcribe/model-resolve.js';
@@ -59,6 +60,13 @@ export const runTranscribeCommand = async (args: readonly string[], settings: Se
 			...(capture === undefined ? {} : {capture}),
 			all: which === 'all',
 			copyToClipboard: settings.clipboard,
+			onRepair: report => {
+				if (report.action === 'failed') {
+					err(`omega13: ${report.line}`);
+				} else {
+					out(`repaired ${report.line}`);
+				}
+			},
 			onEvent: event => {
 				const line = transcriptionLine(event);
 				if (line) {
@@ -66,10 +74,12 @@ export const runTranscribeCommand = async (args: readonly string[], settings: Se
 				}
 			},
 		});
-		if (result.captures.length === 0) {
+		if (result.unrepaired.length > 0) {
+			err(`omega13: ${describeCaptures(result.unrepaired)} in ${dir} ${result.unrepaired.length === 1 ? 'was' : 'were'} cut off and could not be repaired (see above); not transcribed`);
+		} else if (result.captures.length === 0) {
 			out(`nothing to transcribe in ${dir}: every capture is done (name one, or "all", to redo it)`);
 		}
-		return result.captures.every(entry => transcriptFinished(entry.state)) ? 0 : 1;
+		return result.unrepaired.length === 0 && result.captures.every(entry => transcriptFinished(entry.state)) ? 0 : 1;
 	} catch (error) {
 		err(`omega13: ${message(error)}`);
 		return 1;
@@ -102,3 +112,5 @@ export const runModelsCommand = async (args: readonly string[], {out, err}: Outp
 		return 1;
 	}
 };
+
+const describeCaptures = (indices: readonly number[]): string => `capture${indices.length === 1 ? '' : 's'} ${indices.map(captureNumber).join(', ')}`;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import {Session} from '../session/session.js';
 import {sessionLockHolder} from '../session/session-lock.js';
+import {repairSession, type RepairReport} from '../session/session-repair.js';
 import {transcriptFinished, type TranscriptState} from '../session/transcript-state.js';
 import {lazyEngine, type EngineConfig} from './engine-factory.js';
 import {TranscriptionQueue, type QueueEvent, type TranscriptionQueueOptions} from './transcription-queue.js';
@@ -13,12 +14,16 @@ export type TranscribeSessionOptions = EngineConfig & {
 	readonly timeoutSeconds?: TranscriptionQueueOptions['timeoutSeconds'];
 	readonly copyToClipboard?: boolean;
 	readonly onEvent?: (event: QueueEvent) => void;
+	/** Told what the repair that runs first did (a capture cut off by a crash is recovered, then transcribed). */
+	readonly onRepair?: (report: RepairReport) => void;
 };
 
 export type TranscribeSessionResult = {
 	readonly dir: string;
 	/** The captures that were run, in order, with their final states. */
 	readonly captures: ReadonlyArray<{readonly index: number; readonly state: TranscriptState}>;
+	/** Captures left cut off (the repair could not mend them): not transcribed, and not done either. */
+	readonly unrepaired: readonly number[];
 };
 
 /**
@@ -39,9 +44,14 @@ export const transcribeSession = async (dir: string, options: TranscribeSessionO
 	if (holder !== undefined) {
 		throw new Error(`${resolved} is open in a running omega13 (pid ${holder}): transcribe it from there, or stop that omega13 first`);
 	}
+	// As a start of omega13 would: a capture a crash cut off is recovered first, so it is transcribed too.
+	for (const report of await repairSession(resolved)) {
+		options.onRepair?.(report);
+	}
 	const session = await Session.open(resolved);
 	try {
 		const records = session.manifest.captures.filter((record) => record.state !== 'recording');
+		const unrepaired = session.manifest.captures.filter((record) => record.state === 'recording').map((record) => record.index);
 		let chosen: number[];
 		if (capture !== undefined) {
 			const record = session.manifest.captures.find((candidate) => candidate.index === capture);
@@ -49,7 +59,7 @@ export const transcribeSession = async (dir: string, options: TranscribeSessionO
 				throw new RangeError(`there is no capture ${capture} in ${resolved} (it has ${describeIndices(session.manifest.captures.map((entry) => entry.index))})`);
 			}
 			if (record.state === 'recording') {
-				throw new Error(`capture ${capture} in ${resolved} is still recording (or was cut off: start omega13 once to repair it)`);
+				throw new Error(`capture ${capture} in ${resolved} was cut off and could not be repaired (see the repair line above)`);
 			}
 			chosen = [capture];
 		} else {
@@ -63,7 +73,7 @@ export const transcribeSession = async (dir: string, options: TranscribeSessionO
 		});
 		try {
 			const states = await Promise.all(chosen.map((index) => queue.enqueue(session, index)));
-			return {dir: resolved, captures: chosen.map((index, at) => ({index, state: states[at]!}))};
+			return {dir: resolved, captures: chosen.map((index, at) => ({index, state: states[at]!})), unrepaired};
 		} finally {
 			await queue.dispose();
 		}
