@@ -21,9 +21,11 @@ import {startVoiceTrigger} from './voice-setup.js';
 import type {VoiceTrigger} from './voice-trigger.js';
 import {missingModelNotice} from './transcription.js';
 import {RecoveredCaptures} from './recovered-captures.js';
+import {transcribeOpenSession} from './control-transcribe.js';
+import type {Session} from '../session/session.js';
 import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
-import type {StatusReport} from '../control/control-protocol.js';
+import type {StatusReport, TranscribeRequest} from '../control/control-protocol.js';
 import {packageVersion} from '../util/package-version.js';
 import type {Reporter} from './reporter.js';
 
@@ -175,7 +177,13 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		...services?.status(),
 		...(voice === undefined ? {} : {voice: voice.state}),
 	});
-	const handler = controlHandler(engine, fullStatus, rememberInputs);
+	const openSessions = async (): Promise<Session[]> => {
+		const current = await captures.current();
+		return [...(current === undefined ? [] : [current]), ...recovered.sessions()];
+	};
+	const handler = controlHandler(engine, fullStatus, rememberInputs, async request =>
+		transcribeOpenSession(request, await openSessions(), settings.transcription ? afterCapture.transcribe : undefined),
+	);
 	const control = await ControlServer.listen(socketPath, handler);
 	exitPath.add('control socket', async () => control.dispose());
 	services = await startAudioServices({
@@ -214,7 +222,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		rememberInputs,
 		transcribe(index) {
 			void captures.current().then(session => {
-				if (session && !afterCapture.transcribe(session, index)) {
+				if (session && afterCapture.transcribe(session, index) === undefined) {
 					say('transcription is off (--no-transcribe)');
 				}
 			});
@@ -246,8 +254,14 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 };
 
 const controlHandler =
-	(engine: AudioEngine, report: () => StatusReport, rememberInputs: () => Promise<string>): ControlHandler =>
-	async ({command, seconds}) => {
+	(
+		engine: AudioEngine,
+		report: () => StatusReport,
+		rememberInputs: () => Promise<string>,
+		transcribe: (request: TranscribeRequest) => Promise<Omit<ControlResponse, 'status'>>,
+	): ControlHandler =>
+	async request => {
+		const {command, seconds} = request;
 		const respond = (result: TriggerResult | undefined): ControlResponse => {
 			const status = report();
 			if (!result) {
@@ -294,6 +308,11 @@ const controlHandler =
 					return {...response, message: `${response.message} (asked for ${asked} s: the ring held only ${held} s)`};
 				}
 				return response;
+			}
+			case 'transcribe': {
+				const {session, capture, all} = request;
+				const result = await transcribe({session: session ?? '', ...(capture === undefined ? {} : {capture}), ...(all === undefined ? {} : {all})});
+				return {...result, status: report()} as ControlResponse;
 			}
 		}
 	};

@@ -46,6 +46,11 @@ export class RecoveredCaptures {
 		}
 	}
 
+	/** The sessions open for their recovered captures. */
+	sessions(): Session[] {
+		return [...this.#open.values()].map((entry) => entry.session);
+	}
+
 	/** A capture went through the whole chain; its session closes after its last one. */
 	settled(session: Session, index: number): void {
 		const entry = this.#open.get(session.dir);
