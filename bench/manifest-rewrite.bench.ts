@@ -10,24 +10,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {Session} from '../src/session/session.js';
-import type {CaptureRecord} from '../src/session/session-manifest.js';
+import {captureRecord} from '../test/helpers/capture-record.js';
 
 const captures = Number(process.argv[2] ?? 20);
 
-const record = (index: number): CaptureRecord => ({
-	index,
-	file: `${String(index).padStart(3, '0')}.wav`,
-	state: 'complete',
-	startedAt: '2025-11-23T10:00:00.000Z',
-	triggeredAt: '2025-11-23T10:00:13.000Z',
-	frames: 624_000,
-	durationSeconds: 13,
-	channels: 2,
-	sampleRate: 48_000,
-	sampleFormat: 'float32',
-	prerollFrames: 624_000,
-	droppedFrames: 0,
-});
+const record = (index: number) => captureRecord(index, {state: 'complete'});
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
