@@ -85,6 +85,7 @@ describe('Session', () => {
 
 		await session.updateCapture(1, {state: 'complete', endedAt: '2025-11-23T10:00:20.000Z', frames: 960_000, durationSeconds: 20});
 		await session.addCapture(captureRecord(2, {transcript: {status: 'queued', queuedAt: '2025-11-23T10:00:21.000Z'}}));
+		await writeFile(path.join(session.dir, '002.txt'), 'ask not\n');
 		await session.updateCapture(2, {transcript: {status: 'done', text: 'ask not', files: {txt: '002.txt'}}});
 		assert.equal(seen.length, 4);
 		assert.equal(seen.at(-1), session.getSnapshot());
@@ -101,7 +102,9 @@ describe('Session', () => {
 				captureRecord(2, {droppedFrames: 3, transcript: {status: 'done', text: 'ask not', files: {txt: '002.txt'}}}),
 			],
 		};
-		assert.deepEqual(await readManifest(session), expected);
+		// The text lives in 002.txt; session.json names the file and is read back with it.
+		const onDisk = {...expected, captures: [expected.captures[0], captureRecord(2, {droppedFrames: 3, transcript: {status: 'done', files: {txt: '002.txt'}}})]};
+		assert.deepEqual(await readManifest(session), onDisk);
 		await session.dispose();
 		const reopened = await Session.open(session.dir);
 		assert.deepEqual(reopened.manifest, expected);

@@ -1,5 +1,6 @@
 import type {Settings} from '../config/settings-schema.js';
 import type {Session} from '../session/session.js';
+import type {TranscriptState} from '../session/transcript-state.js';
 import {CaptureEncoder} from './capture-encoder.js';
 import type {ExitPath} from './exit-path.js';
 import {CaptureTranscriber, type EngineChoice} from './transcription.js';
@@ -13,8 +14,8 @@ import {CaptureTranscriber, type EngineChoice} from './transcription.js';
 export type AfterCapture = {
 	/** A capture's file is final. */
 	finished(session: Session, index: number): void;
-	/** Transcribes a capture again (the TUI's retry); false when transcription is off. */
-	transcribe(session: Session, index: number): boolean;
+	/** Transcribes a capture again (the TUI's retry, `omega13 transcribe`): its final state; undefined when transcription is off. */
+	transcribe(session: Session, index: number): Promise<TranscriptState> | undefined;
 };
 
 /** Makes the chain the settings ask for, each part registered with the exit path. */
@@ -55,8 +56,7 @@ export const startAfterCapture = (
 			}
 		},
 		transcribe(session, index) {
-			transcriber?.transcribe(session, index);
-			return transcriber !== undefined;
+			return transcriber?.transcribe(session, index);
 		},
 	};
 };

@@ -20,9 +20,12 @@ import {startAfterCapture} from './after-capture.js';
 import {startVoiceTrigger} from './voice-setup.js';
 import type {VoiceTrigger} from './voice-trigger.js';
 import {missingModelNotice} from './transcription.js';
+import {RecoveredCaptures} from './recovered-captures.js';
+import {transcribeOpenSession} from './control-transcribe.js';
+import type {Session} from '../session/session.js';
 import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
-import type {StatusReport} from '../control/control-protocol.js';
+import type {StatusReport, TranscribeRequest} from '../control/control-protocol.js';
 import {packageVersion} from '../util/package-version.js';
 import type {Reporter} from './reporter.js';
 
@@ -68,7 +71,8 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
 	await removeStaleSocket(socketPath);
 	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir, {existing: 'warn', warn: say});
-	for (const repair of await repairSessions(sessionsRoot)) {
+	const repairs = await repairSessions(sessionsRoot);
+	for (const repair of repairs) {
 		if (repair.action === 'failed') {
 			// The file is left as it was: the person decides what becomes of it.
 			report.notice(`repair ${repair.line}`, `could not repair ${repair.line}`);
@@ -108,9 +112,13 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	exitPath.add('session', async () => captures.dispose());
 	// The API, persistence and archive start last (they need the control handler); the chain and `status` reach them late.
 	let services: AudioServices | undefined;
+	// Sessions reopened for captures the repair recovered; closed after the chain below has stopped.
+	const recovered = new RecoveredCaptures(say);
+	exitPath.add('recovered sessions', async () => recovered.dispose());
 	// Registered after the session, so it finishes (and stops writing to the manifest) before the session closes.
 	const afterCapture = startAfterCapture(settings, say, exitPath, (session, index) => {
 		services?.captureSettled(session, index);
+		recovered.settled(session, index);
 	});
 	if (settings.transcription) {
 		void missingModelNotice(settings).then(line => line && report.notice('whisper model', line));
@@ -169,7 +177,13 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		...services?.status(),
 		...(voice === undefined ? {} : {voice: voice.state}),
 	});
-	const handler = controlHandler(engine, fullStatus, rememberInputs);
+	const openSessions = async (): Promise<Session[]> => {
+		const current = await captures.current();
+		return [...(current === undefined ? [] : [current]), ...recovered.sessions()];
+	};
+	const handler = controlHandler(engine, fullStatus, rememberInputs, async request =>
+		transcribeOpenSession(request, await openSessions(), settings.transcription ? afterCapture.transcribe : undefined),
+	);
 	const control = await ControlServer.listen(socketPath, handler);
 	exitPath.add('control socket', async () => control.dispose());
 	services = await startAudioServices({
@@ -183,6 +197,8 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		say,
 		exitPath,
 	});
+	// Last, so the archive is there when they settle.
+	await recovered.queue(repairs, afterCapture.finished);
 
 	voice = startVoiceTrigger(settings, engine, say, exitPath);
 
@@ -206,7 +222,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		rememberInputs,
 		transcribe(index) {
 			void captures.current().then(session => {
-				if (session && !afterCapture.transcribe(session, index)) {
+				if (session && afterCapture.transcribe(session, index) === undefined) {
 					say('transcription is off (--no-transcribe)');
 				}
 			});
@@ -238,8 +254,14 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 };
 
 const controlHandler =
-	(engine: AudioEngine, report: () => StatusReport, rememberInputs: () => Promise<string>): ControlHandler =>
-	async ({command, seconds}) => {
+	(
+		engine: AudioEngine,
+		report: () => StatusReport,
+		rememberInputs: () => Promise<string>,
+		transcribe: (request: TranscribeRequest) => Promise<Omit<ControlResponse, 'status'>>,
+	): ControlHandler =>
+	async request => {
+		const {command, seconds} = request;
 		const respond = (result: TriggerResult | undefined): ControlResponse => {
 			const status = report();
 			if (!result) {
@@ -286,6 +308,11 @@ const controlHandler =
 					return {...response, message: `${response.message} (asked for ${asked} s: the ring held only ${held} s)`};
 				}
 				return response;
+			}
+			case 'transcribe': {
+				const {session, capture, all} = request;
+				const result = await transcribe({session: session ?? '', ...(capture === undefined ? {} : {capture}), ...(all === undefined ? {} : {all})});
+				return {...result, status: report()} as ControlResponse;
 			}
 		}
 	};

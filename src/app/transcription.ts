@@ -1,6 +1,6 @@
 import type {Settings} from '../config/settings-schema.js';
 import {captureNumber, type Session} from '../session/session.js';
-import {transcriptFinished} from '../session/transcript-state.js';
+import {transcriptFinished, type TranscriptState} from '../session/transcript-state.js';
 import type {EngineConfig} from '../transcribe/engine-factory.js';
 import {lazyEngine} from '../transcribe/engine-factory.js';
 import {remoteEngineFromUrl} from '../transcribe/remote-engine.js';
@@ -122,12 +122,15 @@ export class CaptureTranscriber {
 		});
 	}
 
-	transcribe(session: Session, index: number): void {
+	/** Queues a capture; resolves to its final state (a capture that cannot be queued is said and failed). */
+	transcribe(session: Session, index: number): Promise<TranscriptState> {
 		this.#sessions.set(session.dir, session);
 		try {
-			void this.#queue.enqueue(session, index);
+			return this.#queue.enqueue(session, index);
 		} catch (error) {
-			this.#say(`capture ${captureNumber(index)} cannot be transcribed now: ${error instanceof Error ? error.message : String(error)}`);
+			const reason = `capture ${captureNumber(index)} cannot be transcribed now: ${error instanceof Error ? error.message : String(error)}`;
+			this.#say(reason);
+			return Promise.resolve({status: 'failed', reason});
 		}
 	}
 

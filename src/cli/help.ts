@@ -27,7 +27,8 @@ const usage = `
     $ omega13 setup                check that the bundled whisper.cpp loads (nothing is compiled)
     $ omega13 transcribe SESSION [CAPTURE]
                                    transcribe a session's captures again (SESSION: a directory,
-                                   a session id or its start, or "last"; CAPTURE: a number, or "all")
+                                   a session id or its start, or "last"; CAPTURE: a number, or "all");
+                                   a running omega13 that has it open is asked to do it
     $ omega13 models               the whisper models installed
     $ omega13 models download NAME fetch a model (tiny.en, base.en, small.en, large-v3-turbo-q5_0,
                                    ...) or the Silero VAD (silero) with its checksum

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type {ArchiveStatus} from '../archive/archiver.js';
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
 import type {PersistStatus} from '../persist/persister.js';
+import type {TranscriptState} from '../session/transcript-state.js';
 
 /**
  * The control socket speaks one JSON object per line each way: a request, then its response.
@@ -14,6 +15,8 @@ export const ControlCommand = {
 	status: 'status',
 	saveLast: 'save-last',
 	inputsSave: 'inputs-save',
+	/** (Re-)transcribe captures of a session the instance has open; answered when they are settled. */
+	transcribe: 'transcribe',
 } as const;
 export type ControlCommand = (typeof ControlCommand)[keyof typeof ControlCommand];
 
@@ -21,6 +24,28 @@ export type ControlRequest = {
 	readonly command: ControlCommand;
 	/** With `save-last`: how many of the latest seconds to save. */
 	readonly seconds?: number;
+} & Partial<TranscribeRequest>;
+
+/** With `transcribe`: which session (its directory), and one capture or all of them (default: the unfinished). */
+export type TranscribeRequest = {
+	readonly session: string;
+	readonly capture?: number;
+	readonly all?: boolean;
+};
+
+/** A `transcribe` request's fields, checked; or why they are not usable. */
+export const transcribeRequest = (request: Record<string, unknown>): TranscribeRequest | string => {
+	const {session, capture, all} = request;
+	if (typeof session !== 'string' || !path.isAbsolute(session)) {
+		return 'bad request: transcribe needs "session", the absolute path of a session directory';
+	}
+	if (capture !== undefined && (typeof capture !== 'number' || !Number.isInteger(capture) || capture < 1)) {
+		return 'bad request: "capture" must be a capture number (1 for 001.wav)';
+	}
+	if (all !== undefined && typeof all !== 'boolean') {
+		return 'bad request: "all" must be true or false';
+	}
+	return {session, ...(capture === undefined ? {} : {capture}), ...(all === undefined ? {} : {all})};
 };
 
 /** How much `save-last` may ask for, the same from the command line and over the socket. */
@@ -56,9 +81,12 @@ export type StatusReport = {
 	readonly voice?: string | undefined;
 };
 
+/** A `transcribe` answer: each capture run, with its final state. */
+type Transcripts = {readonly transcripts?: ReadonlyArray<{readonly index: number; readonly state: TranscriptState}>};
+
 export type ControlResponse =
-	| {readonly ok: true; readonly message: string; readonly status: StatusReport}
-	| {readonly ok: false; readonly message: string; readonly status?: StatusReport};
+	| ({readonly ok: true; readonly message: string; readonly status: StatusReport} & Transcripts)
+	| ({readonly ok: false; readonly message: string; readonly status?: StatusReport} & Transcripts);
 
 /** The socket for the instance with this JACK client name, inside the private runtime dir. */
 export const controlSocketPath = (runtimeDir: string, jackName: string): string =>

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
-import {isControlCommand, saveLastProblem, type ControlRequest, type ControlResponse} from './control-protocol.js';
+import {isControlCommand, saveLastProblem, transcribeRequest, type ControlRequest, type ControlResponse} from './control-protocol.js';
 
 export type ControlHandler = (request: ControlRequest) => Promise<ControlResponse>;
 
@@ -128,8 +128,12 @@ const respond = async (line: string, handler: ControlHandler): Promise<ControlRe
 	if (secondsProblem) {
 		return {ok: false, message: `bad request: ${secondsProblem} (in "seconds")`};
 	}
+	const transcribe = command === 'transcribe' ? transcribeRequest(request as Record<string, unknown>) : undefined;
+	if (typeof transcribe === 'string') {
+		return {ok: false, message: transcribe};
+	}
 	try {
-		return await handler(typeof seconds === 'number' ? {command, seconds} : {command});
+		return await handler(transcribe !== undefined ? {command, ...transcribe} : typeof seconds === 'number' ? {command, seconds} : {command});
 	} catch (error) {
 		return {ok: false, message: error instanceof Error ? error.message : String(error)};
 	}

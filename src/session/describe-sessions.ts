@@ -4,8 +4,8 @@ import type {Seconds} from '../util/units.js';
 import {formatDuration, localDateTime} from '../util/time-format.js';
 import {wrapLines} from '../util/wrap-lines.js';
 import {listSessions, type SessionSummary} from './list-sessions.js';
-import {manifestFile, parseManifest, type CaptureRecord, type SessionManifest} from './session-manifest.js';
-import {TranscriptStatus} from './transcript-state.js';
+import {manifestFile, parseManifest, plainFileName, type CaptureRecord, type SessionManifest} from './session-manifest.js';
+import {retryFailedLine, TranscriptStatus} from './transcript-state.js';
 
 /** A timed piece of a transcript, in seconds from the start of its capture's audio. */
 export type TranscriptSegment = {
@@ -95,8 +95,8 @@ const readCaptureDetails = async (dir: string, record: CaptureRecord): Promise<C
 			break;
 		}
 	}
-	const txtName = safeName(record.transcript?.files?.txt) ?? `${base}.txt`;
-	const jsonName = safeName(record.transcript?.files?.json) ?? `${base}.json`;
+	const txtName = plainFileName(record.transcript?.files?.txt) ?? `${base}.txt`;
+	const jsonName = plainFileName(record.transcript?.files?.json) ?? `${base}.json`;
 	const txt = await readText(path.join(dir, txtName));
 	const json = await readText(path.join(dir, jsonName));
 	const text = (record.transcript?.text ?? txt)?.trim();
@@ -247,7 +247,8 @@ const transcriptLines = (capture: CaptureDetails): string[] => {
 			return [`transcript failed${model}: ${transcript.reason ?? 'no reason given'}`];
 		}
 		case 'done': {
-			return capture.text === undefined ? [`transcript done${model}: no speech found`] : wrapLines(capture.text, 96);
+			const retry = transcript.retry?.status === 'failed' ? [retryFailedLine(transcript.retry.reason)] : [];
+			return [...(capture.text === undefined ? [`transcript done${model}: no speech found`] : wrapLines(capture.text, 96)), ...retry];
 		}
 		case 'no speech': {
 			return [`no speech (Silero VAD heard none; Whisper was not run)`];
@@ -263,9 +264,6 @@ export const formatCounts = ({done, failed, pending}: TranscriptCounts): string 
 	return `${done} done, ${failed} failed${pending > 0 ? `, ${pending} pending` : ''}`;
 };
 
-/** Transcript file names come from the manifest: only plain names inside the session directory. */
-const safeName = (name: string | undefined): string | undefined =>
-	name !== undefined && name !== '' && !name.includes('/') && name !== '.' && name !== '..' ? name : undefined;
 
 const isFile = async (file: string): Promise<boolean> => {
 	try {

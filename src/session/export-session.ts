@@ -96,9 +96,12 @@ const captureOffsets = (captures: readonly CaptureDetails[]): Seconds[] => {
 	return starts.map((start) => (start - first) / 1000);
 };
 
-/** The same document as the session's own `transcript.md`, for the captures exported. */
+/** The same document as the session's own `transcript.md`, for the captures exported (texts from their files). */
 export const toMarkdown = ({manifest, captures}: SessionDetails): string =>
-	renderSessionTranscript({...manifest, captures: captures.map((capture) => capture.record)});
+	renderSessionTranscript({
+		...manifest,
+		captures: captures.map(({record, text}) => (record.transcript === undefined || text === undefined ? record : {...record, transcript: {...record.transcript, text}})),
+	});
 
 export const toJson = ({manifest, captures}: SessionDetails): string => {
 	const offsets = captureOffsets(captures);

@@ -152,6 +152,30 @@ export const validateCaptureRecord = (record: unknown, caller: string): CaptureR
 
 export const sortCaptures = (captures: readonly CaptureRecord[]): CaptureRecord[] => [...captures].sort((a, b) => a.index - b.index);
 
+/** File names in a manifest are trusted only as plain names inside the session directory. */
+export const plainFileName = (name: string | undefined): string | undefined =>
+	name !== undefined && name !== '' && !name.includes('/') && name !== '.' && name !== '..' ? name : undefined;
+
+/** The file holding a transcript's text, when the manifest names one. */
+export const transcriptTextFile = (transcript: TranscriptState): string | undefined => plainFileName(transcript.files?.txt);
+
+/**
+ * What is saved as `session.json`: a transcript's text lives in its own file (`NNN.txt`, named by
+ * `files.txt`), so the manifest stays small and rewriting it at each capture costs the same whatever was
+ * said. Text without a file of its own (older manifests) stays inline.
+ */
+export const manifestForDisk = (manifest: SessionManifest): SessionManifest => ({
+	...manifest,
+	captures: manifest.captures.map((capture) => {
+		const {transcript} = capture;
+		if (transcript?.text === undefined || transcriptTextFile(transcript) === undefined) {
+			return capture;
+		}
+		const {text: _text, ...rest} = transcript;
+		return {...capture, transcript: rest};
+	}),
+});
+
 /** Snapshots are shared with the UI by identity, so they must not change under it. */
 export const freezeManifest = (manifest: SessionManifest): SessionManifest => {
 	for (const capture of manifest.captures) {

@@ -8,6 +8,7 @@ import {clearStaleSessionLock, sessionLockHolder} from './session-lock.js';
 import {
 	ManifestError,
 	manifestFile,
+	manifestForDisk,
 	manifestVersion,
 	parseManifest,
 	sortCaptures,
@@ -119,7 +120,7 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 	await addMissingCaptures(repair, wavFiles);
 	failUnfinishedTranscriptions(repair);
 	if (repair.changed) {
-		await writeJsonAtomic(path.join(dir, manifestFile), {...repair.manifest, captures: sortCaptures(repair.captures)} satisfies SessionManifest);
+		await writeJsonAtomic(path.join(dir, manifestFile), manifestForDisk({...repair.manifest, captures: sortCaptures(repair.captures)}));
 	}
 	await removeStaleTempFiles(dir, names);
 	// Set aside by a run that did not get to give it back.
@@ -244,19 +245,16 @@ const addMissingCaptures = async (repair: SessionRepair, wavFiles: readonly stri
 const failUnfinishedTranscriptions = (repair: SessionRepair): void => {
 	const {dir, captures, reports} = repair;
 	for (const [position, capture] of captures.entries()) {
-		const status = capture.transcript?.status;
-		if (status !== 'queued' && status !== 'running') {
+		const {transcript} = capture;
+		// A retry beside a finished transcript is what was left unfinished, not the transcript.
+		const unfinished = transcript?.retry ?? transcript;
+		const status = unfinished?.status;
+		if (transcript === undefined || unfinished === undefined || (status !== 'queued' && status !== 'running')) {
 			continue;
 		}
 		const retry = `omega13 transcribe ${dir} ${capture.index}`;
-		captures[position] = {
-			...capture,
-			transcript: {
-				...capture.transcript,
-				status: 'failed',
-				reason: `omega13 stopped before this capture was transcribed: retry with \`${retry}\``,
-			},
-		};
+		const failed = {...unfinished, status: 'failed' as const, reason: `omega13 stopped before this capture was transcribed: retry with \`${retry}\``};
+		captures[position] = {...capture, transcript: transcript.retry === undefined ? failed : {...transcript, retry: failed}};
 		repair.changed = true;
 		reports.push(reportOf(dir, capture.file, 'unfinished', `its transcription was ${status} when omega13 stopped; retry with \`${retry}\``));
 	}

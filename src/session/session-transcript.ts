@@ -1,9 +1,10 @@
+import {access, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {plainLines} from '../util/plain-text.js';
 import {formatDuration, localDateTime} from '../util/time-format.js';
 import {writeFileAtomic} from './atomic-write.js';
-import type {CaptureRecord, SessionManifest} from './session-manifest.js';
-import {transcriptFinished} from './transcript-state.js';
+import {transcriptTextFile, type CaptureRecord, type SessionManifest} from './session-manifest.js';
+import {retryFailedLine, transcriptFinished} from './transcript-state.js';
 
 /** The session-level transcript's file name. */
 export const sessionTranscriptFile = 'transcript.md';
@@ -25,6 +26,9 @@ export const renderSessionTranscript = (manifest: SessionManifest): string => {
 			lines.push(capture.state === 'recording' ? '_recording_' : '_not transcribed_');
 		} else if (transcriptFinished(transcript)) {
 			lines.push(transcript.text !== undefined && transcript.text.length > 0 ? transcript.text : '_(no speech)_');
+			if (transcript.retry?.status === 'failed') {
+				lines.push('', `_${retryFailedLine(transcript.retry.reason)}_`);
+			}
 		} else if (transcript.status === 'failed') {
 			lines.push(`_transcription failed: ${transcript.reason ?? 'no reason given'}_`);
 		} else {
@@ -37,3 +41,33 @@ export const renderSessionTranscript = (manifest: SessionManifest): string => {
 
 export const writeSessionTranscript = (sessionDir: string, manifest: SessionManifest): Promise<void> =>
 	writeFileAtomic(path.join(sessionDir, sessionTranscriptFile), renderSessionTranscript(manifest));
+
+/** What `NNN.txt` holds: the text and a newline (nothing for no text). */
+export const transcriptFileText = (text: string): string => (text.length > 0 ? `${text}\n` : '');
+
+/**
+ * The manifest with each transcript's text read back from its own file (`session.json` names the file
+ * and keeps no text). An older manifest's inline text is kept, and written to its file when that is
+ * missing, so that the next save (which leaves the text out) loses nothing.
+ */
+export const readTranscriptTexts = async (sessionDir: string, manifest: SessionManifest): Promise<SessionManifest> => {
+	const captures = await Promise.all(
+		manifest.captures.map(async (capture): Promise<CaptureRecord> => {
+			const {transcript} = capture;
+			const name = transcript === undefined ? undefined : transcriptTextFile(transcript);
+			if (transcript === undefined || name === undefined) {
+				return capture;
+			}
+			const file = path.join(sessionDir, name);
+			if (transcript.text !== undefined) {
+				if (!(await access(file).then(() => true, () => false))) {
+					await writeFileAtomic(file, transcriptFileText(transcript.text));
+				}
+				return capture;
+			}
+			const text = await readFile(file, 'utf8').catch(() => undefined);
+			return text === undefined ? capture : {...capture, transcript: {...transcript, text: text.replace(/\n$/, '')}};
+		}),
+	);
+	return {...manifest, captures};
+};

@@ -3,9 +3,11 @@ import {chmod, mkdir, readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {writeJsonAtomic} from './atomic-write.js';
 import {acquireSessionLock, releaseSessionLock} from './session-lock.js';
+import {readTranscriptTexts} from './session-transcript.js';
 import {
 	freezeManifest,
 	manifestFile,
+	manifestForDisk,
 	manifestVersion,
 	parseManifest,
 	sortCaptures,
@@ -104,7 +106,12 @@ export class Session {
 		const manifestPath = path.join(resolved, manifestFile);
 		const manifest = parseManifest(await readFile(manifestPath, 'utf8'), manifestPath);
 		await acquireSessionLock(resolved);
-		return new Session(resolved, manifest);
+		try {
+			return new Session(resolved, freezeManifest(await readTranscriptTexts(resolved, manifest)));
+		} catch (error) {
+			await releaseSessionLock(resolved);
+			throw error;
+		}
 	}
 
 	/** The current manifest (an immutable snapshot). */
@@ -213,7 +220,7 @@ export class Session {
 	}
 
 	#save(): Promise<void> {
-		const saving = writeJsonAtomic(this.#manifestPath, this.#manifest);
+		const saving = writeJsonAtomic(this.#manifestPath, manifestForDisk(this.#manifest));
 		// `dispose` waits for the latest save; the atomic writer already orders them and writes the newest.
 		this.#saving = saving;
 		return saving;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type {Seconds} from '../util/units.js';
 import {writeFileAtomic, writeJsonAtomic} from '../session/atomic-write.js';
-import {captureBaseName} from '../session/session-transcript.js';
+import {captureBaseName, transcriptFileText} from '../session/session-transcript.js';
 import type {DroppedSegment} from './hallucination-filter.js';
 import type {EngineSegment} from './transcription-engine.js';
 
@@ -38,7 +38,7 @@ export const writeCaptureTranscript = async (
 	const base = captureBaseName({file: transcript.audio});
 	const txt = `${base}.txt`;
 	const json = `${base}.json`;
-	await writeFileAtomic(path.join(sessionDir, txt), transcript.text.length > 0 ? `${transcript.text}\n` : '');
+	await writeFileAtomic(path.join(sessionDir, txt), transcriptFileText(transcript.text));
 	await writeJsonAtomic(path.join(sessionDir, json), {...transcript, segments: transcript.segments.map(roundTimes), dropped: transcript.dropped.map(roundTimes)});
 	return {txt, json};
 };

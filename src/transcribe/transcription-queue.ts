@@ -4,7 +4,7 @@ import path from 'node:path';
 import type {Seconds} from '../util/units.js';
 import type {CapturePatch} from '../session/session.js';
 import type {SessionManifest} from '../session/session-manifest.js';
-import type {TranscriptState} from '../session/transcript-state.js';
+import {keepFinishedTranscript, type TranscriptState} from '../session/transcript-state.js';
 import {copyToClipboard, type ClipboardResult} from './clipboard.js';
 import {dropHallucinations, segmentsText} from './hallucination-filter.js';
 import {writeSessionTranscript} from '../session/session-transcript.js';
@@ -154,7 +154,8 @@ export class TranscriptionQueue {
 			);
 			await this.#worker;
 			for (const job of waiting) {
-				job.resolve(job.session.manifest.captures.find((capture) => capture.index === job.index)?.transcript ?? {status: 'queued'});
+				const stored = job.session.manifest.captures.find((capture) => capture.index === job.index)?.transcript;
+				job.resolve(stored?.retry ?? stored ?? {status: 'queued'});
 			}
 			await this.#engine?.dispose();
 			await this.#speechGate()?.dispose();
@@ -335,11 +336,15 @@ export class TranscriptionQueue {
 		return typeof timeoutSeconds === 'function' ? timeoutSeconds(audioSeconds) : timeoutSeconds;
 	}
 
-	/** Records a state in the manifest, then remakes transcript.md from it. */
+	/**
+	 * Records a state in the manifest (an attempt that has not succeeded goes beside a finished transcript,
+	 * never over it), then remakes transcript.md from it. Events tell the attempt's own state.
+	 */
 	async #setState(job: Job, state: TranscriptState): Promise<void> {
 		const {session, index} = job;
 		try {
-			await session.updateCapture(index, {transcript: state});
+			const previous = session.manifest.captures.find((capture) => capture.index === index)?.transcript;
+			await session.updateCapture(index, {transcript: keepFinishedTranscript(previous, state)});
 			await writeSessionTranscript(session.dir, session.manifest);
 		} catch (error) {
 			this.#options.onEvent?.({type: 'error', sessionDir: session.dir, index, message: `could not record the transcription state: ${failureReason(error)}`});
