@@ -114,8 +114,9 @@ describe('text from a transcription server never carries control characters to a
 		assert.equal(transcribed.code, 0, transcribed.stderr);
 		assert.match(transcribed.stdout, /capture 001 transcribed/);
 		assertClean(transcribed.stdout + transcribed.stderr, 'omega13 transcribe output');
-		const manifest = JSON.parse(await readFile(path.join(dir, 'session.json'), 'utf8')) as {captures: Array<{transcript: {text: string}}>};
-		assert.match(manifest.captures[0]!.transcript.text, /^And so \]0;pwned +my fellow Americans \[2J \]52;c;\S+ +ask not +what \uFFFD\uFFFD$/);
+		// The text lives in 001.txt (session.json names the file).
+		const text = (await readFile(path.join(dir, '001.txt'), 'utf8')).trimEnd();
+		assert.match(text, /^And so \]0;pwned +my fellow Americans \[2J \]52;c;\S+ +ask not +what \uFFFD\uFFFD$/);
 		for (const file of ['session.json', '001.txt', '001.json', 'transcript.md']) {
 			// JSON would carry an ESC as the six characters \u001b: that is no better.
 			const text = await readFile(path.join(dir, file), 'utf8');
