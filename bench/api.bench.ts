@@ -11,7 +11,6 @@
  *   npm run build && node dist/bench/api.bench.js [seconds of CPU measurement, default 30]
  */
 import {execFile} from 'node:child_process';
-import {readFileSync, readdirSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,35 +20,14 @@ import {readWav} from '../src/wav/wav-reader.js';
 import {startApiRecorder, waitForApiStatus, type ApiRecorder} from '../test/helpers/api-recorder.js';
 import {verifyCounter} from '../test/helpers/counter-signal.js';
 import {startJackServer, type JackServer} from '../test/helpers/jack-server.js';
+import {cpuPercent} from '../test/helpers/process-cpu.js';
 
 const seconds = Number(process.argv[2] ?? 30);
 const run = promisify(execFile);
-const clockTicks = 100; // USER_HZ on Linux
-
-/** CPU ticks of `pid`, its reaped children and its live children (the encoders). */
-const cpuTicks = (pid: number): number => {
-	const ticks = (id: number, withChildren: boolean): number => {
-		try {
-			const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]!.split(' ');
-			return Number(fields[11]) + Number(fields[12]) + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0);
-		} catch {
-			return 0;
-		}
-	};
-	let total = ticks(pid, true);
-	for (const task of readdirSync(`/proc/${pid}/task`)) {
-		for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
-			total += ticks(Number(child), false);
-		}
-	}
-	return total;
-};
-
-const cpuPercent = async (pid: number, forSeconds: number): Promise<number> => {
-	const ticks0 = cpuTicks(pid);
-	const t0 = performance.now();
-	await new Promise(resolve => setTimeout(resolve, forSeconds * 1000));
-	return ((cpuTicks(pid) - ticks0) / clockTicks / ((performance.now() - t0) / 1000)) * 100;
+/** % of a core of `pid` with its children (the encoders). */
+const cpuOf = async (pid: number, forSeconds: number): Promise<number> => {
+	const {own, children} = await cpuPercent(pid, forSeconds);
+	return own + children;
 };
 
 const sorted = (values: number[]): number[] => [...values].sort((a, b) => a - b);
@@ -77,14 +55,14 @@ try {
 
 	const plain = await startApiRecorder({server, args: []});
 	await new Promise(resolve => setTimeout(resolve, 2000));
-	const baseline = await cpuPercent(plain.recorder.child.pid!, seconds);
+	const baseline = await cpuOf(plain.recorder.child.pid!, seconds);
 	await plain.dispose();
 	console.log(`buffering (API on, idle), ${seconds} s: CPU ${baseline.toFixed(2)} % of a core`);
 
 	const dir = path.join(root, 'persist');
 	const api = await startApiRecorder({server, args: ['--persist', '1', '--persist-dir', dir, '--persist-format', 'opus']});
 	await new Promise(resolve => setTimeout(resolve, 2000));
-	const persisting = await cpuPercent(api.recorder.child.pid!, seconds);
+	const persisting = await cpuOf(api.recorder.child.pid!, seconds);
 	console.log(
 		`buffering + persisting as Opus 32 kbit/s, ${seconds} s: CPU ${persisting.toFixed(2)} % of a core, ` +
 			`${(persisting - baseline).toFixed(2)} % above buffering (target <= 1.5 %)`,

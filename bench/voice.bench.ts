@@ -11,50 +11,24 @@
  *   npm run build && node dist/bench/voice.bench.js [seconds of CPU measurement, default 20]
  */
 import {execFile} from 'node:child_process';
-import {existsSync, readFileSync, readdirSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
 import {startJackServer} from '../test/helpers/jack-server.js';
+import {cpuPercent, liveChildren} from '../test/helpers/process-cpu.js';
 import {privateMiB} from '../test/helpers/process-memory.js';
 import {RecorderProcess} from '../test/helpers/recorder-process.js';
 import {startSignalPlayer} from '../test/helpers/signal-player.js';
 import {jfkWav, whisperTestEnv} from '../test/helpers/whisper.js';
 
 const seconds = Number(process.argv[2] ?? 20);
-const clockTicks = 100; // USER_HZ on Linux
 const run = promisify(execFile);
-
-/** CPU ticks of a process (its reaped children too). */
-const ticksOf = (pid: number): number => {
-	try {
-		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-		return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
-	} catch {
-		return 0;
-	}
-};
-const childrenOf = (pid: number): number[] =>
-	readdirSync(`/proc/${pid}/task`).flatMap(task =>
-		readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
-	);
-
-/** % of a core over `forSeconds`: the recorder, and its children (the speech detector) apart. */
-const cpu = async (pid: number, forSeconds: number): Promise<{own: number; children: number}> => {
-	const before = {own: ticksOf(pid), children: childrenOf(pid).reduce((sum, child) => sum + ticksOf(child), 0)};
-	const started = performance.now();
-	await new Promise(resolve => setTimeout(resolve, forSeconds * 1000));
-	const elapsed = (performance.now() - started) / 1000;
-	const after = {own: ticksOf(pid), children: childrenOf(pid).reduce((sum, child) => sum + ticksOf(child), 0)};
-	const percent = (ticks: number): number => (ticks / clockTicks / elapsed) * 100;
-	return {own: percent(after.own - before.own), children: percent(after.children - before.children)};
-};
-
 const soakSeconds = Number(process.env['OMEGA13_VOICE_SOAK_SECONDS'] ?? 120);
 
 /** Private memory of a process and its children, MiB (or 0 for one that has just gone). */
-const memoryOf = (pid: number): number => [pid, ...childrenOf(pid)].reduce((sum, each) => sum + (existsSync(`/proc/${each}`) ? privateMiB(each) : 0), 0);
+const memoryOf = (pid: number): number => [pid, ...liveChildren(pid)].reduce((sum, each) => sum + (existsSync(`/proc/${each}`) ? privateMiB(each) : 0), 0);
 
 const server = await startJackServer({rate: 48_000, period: 256, sync: true});
 const root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-voice-bench-'));
@@ -76,7 +50,7 @@ try {
 		});
 		const player = await startSignalPlayer({server, signal: 'silence', channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
 		await new Promise(resolve => setTimeout(resolve, 3000));
-		figures[trigger] = await cpu(recorder.child.pid!, seconds);
+		figures[trigger] = await cpuPercent(recorder.child.pid!, seconds);
 		await player.stop();
 		await recorder.dispose();
 	}
@@ -93,7 +67,7 @@ try {
 		args: ['--sessions-dir', path.join(root, 'speech'), '--connect', 'none', '--no-transcribe', '--hotkey', 'off', '--trigger', 'voice'],
 	});
 	const player = await startSignalPlayer({server, signal: `wav:${track}`, channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
-	const speech = await cpu(recorder.child.pid!, 32);
+	const speech = await cpuPercent(recorder.child.pid!, 32);
 	const memoryBefore = memoryOf(recorder.child.pid!);
 	await new Promise(resolve => setTimeout(resolve, soakSeconds * 1000));
 	const memoryAfter = memoryOf(recorder.child.pid!);

@@ -52,7 +52,7 @@ const recycleAfterCalls = 300;
 /** Window sent while recording, to see whether speech goes on. */
 const followWindowSeconds: Seconds = 1;
 
-type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | 'split' | 'getSnapshot' | 'addTap'>;
+type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | 'split' | 'getSnapshot' | 'addTap' | 'recording'>;
 
 /**
  * Starts and ends captures on speech, in two stages: an energy gate on the live audio (cheap, in the
@@ -177,7 +177,8 @@ export class VoiceTrigger implements AudioTap {
 		}
 		this.#busy = true;
 		try {
-			await (this.#engine.getSnapshot().capture.kind === 'recording' ? this.#follow() : this.#look());
+			// `recording`, not the snapshot: headless, a snapshot read rebuilds it (levels and all) every tick.
+			await (this.#engine.recording ? this.#follow() : this.#look());
 		} catch (error) {
 			if (!this.#disposed) {
 				this.#say(`voice trigger: the speech detector failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -190,9 +191,10 @@ export class VoiceTrigger implements AudioTap {
 	/** Idle: when the input has been loud long enough, ask Silero whether it is speech, and where it began. */
 	async #look(): Promise<void> {
 		this.#lastSpeech = undefined;
-		const span = this.#engine.ringSpan();
 		const loudSince = this.#loudSince;
-		if (span === undefined || span.stream !== this.#stream || loudSince === undefined || this.#holdUntilQuiet) {
+		// In silence nothing more runs: not even a drain of the ring (ringSpan drains).
+		const span = loudSince === undefined || this.#holdUntilQuiet ? undefined : this.#engine.ringSpan();
+		if (span === undefined || span.stream !== this.#stream || loudSince === undefined) {
 			this.#setState(VoiceState.listening);
 			if (this.#calls >= recycleAfterCalls && loudSince === undefined && this.#detector.recycle?.() === true) {
 				this.#calls = 0;
