@@ -1,6 +1,9 @@
 import type {Settings} from '../config/settings-schema.js';
 import type {Session} from '../session/session.js';
 import type {TranscriptState} from '../session/transcript-state.js';
+import type {SpeechEvidence} from '../transcribe/salience.js';
+import type {SpeechQueueStats} from '../transcribe/speech-queue.js';
+import type {Store} from '../util/store.js';
 import {CaptureEncoder} from './capture-encoder.js';
 import type {ExitPath} from './exit-path.js';
 import {CaptureTranscriber, type EngineChoice} from './transcription.js';
@@ -12,15 +15,17 @@ import {CaptureTranscriber, type EngineChoice} from './transcription.js';
  * encoder. At the end of the chain the capture is `settled` (the archive uploads it then).
  */
 export type AfterCapture = {
-	/** A capture's file is final. */
-	finished(session: Session, index: number): void;
+	/** A capture's file is final; `evidence` when the voice trigger made it (it joins the speech queue). */
+	finished(session: Session, index: number, evidence?: SpeechEvidence): void;
 	/** Transcribes a capture again (the TUI's retry, `omega13 transcribe`): its final state; undefined when transcription is off. */
 	transcribe(session: Session, index: number): Promise<TranscriptState> | undefined;
+	/** The speech queue; undefined when transcription is off. */
+	readonly speechQueue: Store<SpeechQueueStats> | undefined;
 };
 
 /** Makes the chain the settings ask for, each part registered with the exit path. */
 export const startAfterCapture = (
-	settings: EngineChoice & Pick<Settings, 'format' | 'transcription' | 'clipboard' | 'type' | 'notify'>,
+	settings: EngineChoice & Pick<Settings, 'format' | 'transcription' | 'clipboard' | 'type' | 'notify' | 'speechQueueSegments' | 'speechQueueSeconds'>,
 	say: (line: string) => void,
 	exitPath: ExitPath,
 	/** Told when a capture has been through the whole chain (for the archive). */
@@ -46,9 +51,9 @@ export const startAfterCapture = (
 		say(`${settings.type ? '--type' : '--notify'}: nothing to deliver: transcription is off (--no-transcribe, or \`transcription: false\` in the config)`);
 	}
 	return {
-		finished(session, index) {
+		finished(session, index, evidence) {
 			if (transcriber) {
-				transcriber.transcribe(session, index);
+				void transcriber.transcribe(session, index, evidence);
 			} else if (encoder) {
 				encoder.encode(session, index);
 			} else {
@@ -58,5 +63,6 @@ export const startAfterCapture = (
 		transcribe(session, index) {
 			return transcriber?.transcribe(session, index);
 		},
+		speechQueue: transcriber?.speechQueue,
 	};
 };

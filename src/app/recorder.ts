@@ -28,6 +28,8 @@ import {startAudioServices, type AudioServices} from './audio-services.js';
 import type {StatusReport, TranscribeRequest} from '../control/control-protocol.js';
 import {packageVersion} from '../util/package-version.js';
 import type {Reporter} from './reporter.js';
+import type {SpeechQueueStats} from '../transcribe/speech-queue.js';
+import type {Store} from '../util/store.js';
 
 /** How to run, besides the settings: with or without the terminal UI, and from which source. */
 export type RunOptions = {
@@ -48,6 +50,8 @@ export type Recorder = {
 	readonly services: AudioServices;
 	/** Starts and ends captures on speech (`--trigger voice|both`). */
 	readonly voice: VoiceTrigger | undefined;
+	/** Voice captures waiting for transcripts (undefined when transcription is off). */
+	readonly speechQueue: Store<SpeechQueueStats> | undefined;
 	/** Starts the next capture in a new session directory; refused while recording. */
 	newSession(): string;
 	/** Queues a capture of the current session for transcription (again). */
@@ -106,7 +110,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 			sessionView.follow(session);
 		},
 		onCaptureFinished: (session, index) => {
-			afterCapture.finished(session, index);
+			afterCapture.finished(session, index, voice?.takeEvidence(index));
 		},
 	});
 	exitPath.add('session', async () => captures.dispose());
@@ -176,6 +180,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		...statusReport(engine.getSnapshot(), settings.jackName),
 		...services?.status(),
 		...(voice === undefined ? {} : {voice: voice.state}),
+		...(voice === undefined || afterCapture.speechQueue === undefined ? {} : {speechQueue: afterCapture.speechQueue.getSnapshot()}),
 	});
 	const openSessions = async (): Promise<Session[]> => {
 		const current = await captures.current();
@@ -210,6 +215,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		socketPath,
 		services,
 		voice,
+		speechQueue: afterCapture.speechQueue,
 		newSession() {
 			if (engine.recording) {
 				return 'stop the capture first: a new session starts with the next capture';

@@ -12,6 +12,7 @@ import {TimeLeftWatch} from './time-left-watch.js';
 import {startRecorder, type Recorder, type RunOptions} from './recorder.js';
 import {describePersist} from '../persist/describe-persist.js';
 import {printingReporter, type Reporter} from './reporter.js';
+import {describeSpeechQueue} from '../transcribe/speech-queue.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -149,13 +150,17 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	};
 	showServices();
 	exitPath.add('services view', recorder.services.subscribe(showServices));
-	const {voice} = recorder;
+	const {voice, speechQueue} = recorder;
 	if (voice !== undefined) {
 		const showVoice = (): void => {
-			status.update(current => ({...current, voice: `voice: ${voice.state}`}));
+			const queue = speechQueue === undefined ? '' : ` · ${describeSpeechQueue(speechQueue.getSnapshot())}`;
+			status.update(current => ({...current, voice: `voice: ${voice.state}${queue}`}));
 		};
 		showVoice();
 		exitPath.add('voice view', voice.subscribe(showVoice));
+		if (speechQueue !== undefined) {
+			exitPath.add('speech queue view', speechQueue.subscribe(showVoice));
+		}
 	}
 	return new Promise<number>(() => {});
 };

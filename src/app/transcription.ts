@@ -6,6 +6,9 @@ import {lazyEngine} from '../transcribe/engine-factory.js';
 import {remoteEngineFromUrl} from '../transcribe/remote-engine.js';
 import {TranscriptDelivery} from '../transcribe/transcript-delivery.js';
 import {TranscriptionQueue, type QueueEvent} from '../transcribe/transcription-queue.js';
+import type {SpeechEvidence} from '../transcribe/salience.js';
+import {describeSpeechQueue, type SpeechQueueStats} from '../transcribe/speech-queue.js';
+import {createValueStore, type Store} from '../util/store.js';
 import type {SpeechDetector} from '../transcribe/speech-detector.js';
 import {vadOffHint} from '../transcribe/vad-gate.js';
 import {checkModelFile, modelFix, resolveModel} from '../transcribe/model-resolve.js';
@@ -51,6 +54,9 @@ export const transcriptionLine = (event: QueueEvent): string | undefined => {
 		case 'error': {
 			return `${capture}: ${event.message}`;
 		}
+		case 'speech': {
+			return `${capture} waits for its transcript: salience ${event.salience.toFixed(3)}, ${describeSpeechQueue(event.stats)}`;
+		}
 	}
 };
 
@@ -90,10 +96,12 @@ export class CaptureTranscriber {
 	readonly #delivery: TranscriptDelivery | undefined;
 	/** Silero VAD in the transcription process, for live audio (hands-free capture). */
 	readonly speechDetector: SpeechDetector;
+	/** The speech queue (voice captures waiting for transcripts), for the TUI and `status`. */
+	readonly speechQueue: Store<SpeechQueueStats>;
 
 	/** `onSettled` is told when a capture's transcript is done or failed (the WAV is free to go). */
 	constructor(
-		settings: EngineChoice & Pick<Settings, 'clipboard' | 'type' | 'notify'>,
+		settings: EngineChoice & Pick<Settings, 'clipboard' | 'type' | 'notify' | 'speechQueueSegments' | 'speechQueueSeconds'>,
 		say: (line: string) => void,
 		onSettled?: (session: Session, index: number) => void,
 	) {
@@ -103,9 +111,16 @@ export class CaptureTranscriber {
 		this.#delivery = delivery;
 		const engine = lazyEngine(engineConfig(settings));
 		this.speechDetector = engine.child;
+		const limits = {maxSegments: settings.speechQueueSegments, maxSeconds: settings.speechQueueSeconds};
+		const speechQueue = createValueStore<SpeechQueueStats>({segments: 0, seconds: 0, evictions: 0, limits});
+		this.speechQueue = speechQueue;
 		this.#queue = new TranscriptionQueue({
 			engine,
 			copyToClipboard: settings.clipboard,
+			speechQueue: limits,
+			onSpeechQueue: stats => {
+				speechQueue.set(stats);
+			},
 			onEvent: event => {
 				const line = transcriptionLine(event);
 				if (line) {
@@ -122,11 +137,14 @@ export class CaptureTranscriber {
 		});
 	}
 
-	/** Queues a capture; resolves to its final state (a capture that cannot be queued is said and failed). */
-	transcribe(session: Session, index: number): Promise<TranscriptState> {
+	/**
+	 * Queues a capture; resolves to its final state (a capture that cannot be queued is said and failed).
+	 * With `evidence` (a capture the voice trigger made) it joins the bounded speech queue.
+	 */
+	transcribe(session: Session, index: number, evidence?: SpeechEvidence): Promise<TranscriptState> {
 		this.#sessions.set(session.dir, session);
 		try {
-			return this.#queue.enqueue(session, index);
+			return this.#queue.enqueue(session, index, evidence);
 		} catch (error) {
 			const reason = `capture ${captureNumber(index)} cannot be transcribed now: ${error instanceof Error ? error.message : String(error)}`;
 			this.#say(reason);

@@ -5,6 +5,8 @@ import {vadSampleRate, type SpeechDetector, type SpeechSegment} from '../transcr
 import {captureNumber} from '../session/session.js';
 import {localDateTime} from '../util/time-format.js';
 import type {Decibels, Frames, Seconds} from '../util/units.js';
+import type {SpeechEvidence} from '../transcribe/salience.js';
+import {SpeechEvidenceMeter} from './speech-evidence.js';
 
 export type VoiceTriggerOptions = {
 	/** Input this loud (any channel) wakes the detector. */
@@ -87,6 +89,10 @@ export class VoiceTrigger implements AudioTap {
 	#toldShortUntil: Frames = 0;
 	/** A capture was stopped by hand in speech: start none until the input goes quiet. */
 	#holdUntilQuiet = false;
+	/** What the open capture's salience will be computed from, while the trigger owns that capture. */
+	#evidence: {readonly index: number; readonly meter: SpeechEvidenceMeter} | undefined;
+	/** Evidence of captures the trigger ended, until the after-capture chain takes it. */
+	readonly #finishedEvidence = new Map<number, SpeechEvidence>();
 	#busy = false;
 	#calls = 0;
 	readonly #abort = new AbortController();
@@ -166,6 +172,7 @@ export class VoiceTrigger implements AudioTap {
 		}
 		if (db >= endDb) {
 			this.#lastSound = end;
+			this.#evidence?.meter.addBlock(end, db);
 		} else if (this.#holdUntilQuiet && this.#loudSince === undefined) {
 			this.#holdUntilQuiet = false;
 		}
@@ -228,6 +235,8 @@ export class VoiceTrigger implements AudioTap {
 			return;
 		}
 		this.#lastSpeech = from + Math.round(speech.end * rate);
+		this.#openEvidence(result, fromFrame, rate);
+		this.#evidence?.meter.addSpeech(onset, this.#lastSpeech);
 		this.#setState(VoiceState.speech);
 		this.#say(
 			`voice: speech at ${localDateTime(new Date(stream.axis.frameTime(onset)))}, confirmed ${(confirmedIn / rate).toFixed(2)} s after it began; ` +
@@ -245,7 +254,9 @@ export class VoiceTrigger implements AudioTap {
 		const {stream, endFrame} = span;
 		const rate = stream.sampleRate;
 		if (capture.frames >= this.#options.maxSeconds * rate) {
+			this.#closeEvidence(endFrame);
 			const {stopped, started} = await this.#engine.split();
+			this.#openEvidence(started, this.#engine.ringSpan()?.endFrame ?? endFrame, rate);
 			if (stopped.ok && started.ok) {
 				this.#say(`voice: capture ${captureLabel(stopped)} reached ${this.#options.maxSeconds} s; it goes on in capture ${captureLabel(started)} from the next frame`);
 			}
@@ -255,12 +266,16 @@ export class VoiceTrigger implements AudioTap {
 		// Silence since the window began: no speech there, and no need to ask.
 		if (this.#lastSound > from) {
 			for (const segment of await this.#detect(stream, from, endFrame)) {
-				this.#lastSpeech = Math.max(this.#lastSpeech ?? 0, from + Math.round(segment.end * rate));
+				const end = from + Math.round(segment.end * rate);
+				this.#lastSpeech = Math.max(this.#lastSpeech ?? 0, end);
+				this.#evidence?.meter.addSpeech(from + Math.round(segment.start * rate), end);
 			}
 		}
 		const now = this.#engine.ringSpan()?.endFrame ?? endFrame;
 		if (this.#engine.getSnapshot().capture.kind !== 'recording') {
-			// Stopped by hand (or the source went away) while the detector ran.
+			// Stopped by hand (or the source went away) while the detector ran: a person chose its end, so
+			// it is theirs, never evicted from the speech queue.
+			this.#evidence = undefined;
 			this.#holdUntilQuiet = true;
 			this.#searchFrom = now;
 			this.#setState(VoiceState.listening);
@@ -276,11 +291,39 @@ export class VoiceTrigger implements AudioTap {
 			this.#setState(quiet > 0.3 ? VoiceState.hangover : VoiceState.speech);
 			return;
 		}
+		// Before the stop: the after-capture chain asks for the evidence as the file is finished.
+		this.#closeEvidence(now);
 		const stopped = await this.#engine.stop();
 		this.#searchFrom = now;
 		this.#setState(VoiceState.listening);
 		if (stopped.ok) {
 			this.#say(`voice: ${this.#options.hangoverSeconds} s without speech: capture ${captureLabel(stopped)} ends`);
+		}
+	}
+
+	/**
+	 * The salience evidence of a capture this trigger started and ended, once (undefined for one made or
+	 * ended by hand: a person asked for it, so it never leaves the speech queue untranscribed).
+	 */
+	takeEvidence(index: number): SpeechEvidence | undefined {
+		const evidence = this.#finishedEvidence.get(index);
+		this.#finishedEvidence.delete(index);
+		return evidence;
+	}
+
+	#openEvidence(result: TriggerResult, startFrame: Frames, rate: number): void {
+		this.#evidence = result.ok ? {index: result.capture.index, meter: new SpeechEvidenceMeter(startFrame, rate)} : undefined;
+	}
+
+	#closeEvidence(endFrame: Frames): void {
+		const open = this.#evidence;
+		this.#evidence = undefined;
+		if (open !== undefined) {
+			// A capture whose chain never asked (the session was closed meanwhile) does not stay forever.
+			if (this.#finishedEvidence.size >= 16) {
+				this.#finishedEvidence.clear();
+			}
+			this.#finishedEvidence.set(open.index, open.meter.evidence(endFrame));
 		}
 	}
 

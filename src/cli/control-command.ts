@@ -1,3 +1,4 @@
+import {describeSpeechQueue} from '../transcribe/speech-queue.js';
 import type {Output} from '../app/output.js';
 import {NotRunningError, sendControl} from '../control/control-client.js';
 import type {ControlCommand, StatusReport} from '../control/control-protocol.js';
@@ -80,6 +81,9 @@ export const describeStatus = (status: StatusReport): string => {
 	if (status.archive) {
 		const {target, uploaded, pending, failing} = status.archive;
 		lines.push(`archive: ${target}, ${uploaded} uploaded, ${pending} waiting${failing === undefined ? '' : `; failing: ${failing}`}`);
+	}
+	if (status.voice !== undefined) {
+		lines.push(`voice trigger: ${status.voice}` + (status.speechQueue === undefined ? '' : `; ${describeSpeechQueue(status.speechQueue)}`));
 	}
 	if (status.xruns > 0 || status.droppedFrames > 0) {
 		lines.push(`xruns: ${status.xruns}; dropped frames: ${status.droppedFrames}`);

@@ -217,6 +217,16 @@ export const settingSpecs = {
 	voiceHangoverSeconds: range('voice-hangover', 'S', 0.2, 60, 'seconds', 1.5, 'Voice trigger: seconds without speech that end a capture, 0.2 to 60'),
 	voiceMaxSeconds: range('voice-max', 'S', 5, 3600, 'seconds', 120, 'Voice trigger: a capture this long goes on in a new one, with no frame lost or repeated, 5 to 3600 s'),
 	voiceMinSpeechSeconds: range('voice-min-speech', 'S', 0.1, 10, 'seconds', 0.4, 'Voice trigger: speech shorter than this starts no capture, 0.1 to 10 s'),
+	speechQueueSegments: row({
+		flag: 'speech-queue',
+		value: number('N'),
+		schema: z.number().int().min(1).max(1000),
+		expected: 'a whole number from 1 to 1000',
+		default: 10,
+		help: 'Voice captures waiting for transcripts, at most (past it the least salient is evicted and told), 1 to 1000',
+		about: 'Voice captures waiting for transcripts, at most: past it (or --speech-queue-seconds) the least salient waiting one is evicted, not transcribed, and told with its score. 1 to 1000.',
+	}),
+	speechQueueSeconds: range('speech-queue-seconds', 'S', 1, 86_400, 'seconds', 100, 'Voice captures waiting for transcripts, at most this many seconds of audio in all, 1 to 86400'),
 	transcription: row({
 		flag: 'transcribe',
 		schema: boolean,

@@ -3,6 +3,7 @@ import type {ArchiveStatus} from '../archive/archiver.js';
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
 import type {PersistStatus} from '../persist/persister.js';
 import type {TranscriptState} from '../session/transcript-state.js';
+import type {SpeechQueueStats} from '../transcribe/speech-queue.js';
 
 /**
  * The control socket speaks one JSON object per line each way: a request, then its response.
@@ -79,6 +80,8 @@ export type StatusReport = {
 	readonly archive?: ArchiveStatus | undefined;
 	/** The voice trigger's state (`--trigger voice|both`): listening, checking, speech, hangover. */
 	readonly voice?: string | undefined;
+	/** The speech queue (voice captures waiting for transcripts), with the voice trigger on. */
+	readonly speechQueue?: SpeechQueueStats | undefined;
 };
 
 /** A `transcribe` answer: each capture run, with its final state. */

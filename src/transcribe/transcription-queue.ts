@@ -14,6 +14,8 @@ import type {TranscriptionEngine} from './transcription-engine.js';
 import type {SpeechSegment} from './speech-detector.js';
 import type {SpeechGate} from './vad-gate.js';
 import {writeWhisperWav, type WhisperAudio} from './whisper-audio.js';
+import {salience, type SpeechEvidence} from './salience.js';
+import {chooseEvictions, describeLimits, type SpeechQueueLimits, type SpeechQueueStats} from './speech-queue.js';
 
 /** What the queue needs of a session; `Session` is one. */
 export type TranscribableSession = {
@@ -36,7 +38,9 @@ export type QueueEvent =
 	| {readonly type: 'state'; readonly sessionDir: string; readonly index: number; readonly state: TranscriptState}
 	| {readonly type: 'clipboard'; readonly sessionDir: string; readonly index: number; readonly result: ClipboardResult}
 	/** A problem outside any one capture's state, e.g. the manifest could not be written. */
-	| {readonly type: 'error'; readonly sessionDir: string; readonly index: number; readonly message: string};
+	| {readonly type: 'error'; readonly sessionDir: string; readonly index: number; readonly message: string}
+	/** A voice capture joined the speech queue with its salience. */
+	| {readonly type: 'speech'; readonly sessionDir: string; readonly index: number; readonly salience: number; readonly stats: SpeechQueueStats};
 
 export type TranscriptionQueueOptions = {
 	readonly engine: TranscriptionEngine | LazyEngine;
@@ -52,6 +56,13 @@ export type TranscriptionQueueOptions = {
 	/** Replaces the clipboard copy (tests). */
 	readonly clipboard?: (text: string) => Promise<ClipboardResult>;
 	readonly onEvent?: (event: QueueEvent) => void;
+	/**
+	 * Caps the captures enqueued with speech evidence (the voice trigger's): past either cap the least
+	 * salient waiting one is evicted, not transcribed, and told. @default no cap
+	 */
+	readonly speechQueue?: SpeechQueueLimits;
+	/** The speech queue changed: a capture joined it, left it or was evicted. */
+	readonly onSpeechQueue?: (stats: SpeechQueueStats) => void;
 };
 
 type Job = {
@@ -60,6 +71,8 @@ type Job = {
 	readonly done: Promise<TranscriptState>;
 	readonly resolve: (state: TranscriptState) => void;
 	queuedAt: string;
+	/** A voice capture in the speech queue. */
+	readonly speech?: {readonly salience: number; readonly seconds: Seconds};
 };
 
 const defaultTimeout = (audioSeconds: Seconds): number => 120 + 10 * audioSeconds;
@@ -82,6 +95,7 @@ export class TranscriptionQueue {
 	#current: {job: Job; controller: AbortController} | undefined;
 	#disposed: Promise<void> | undefined;
 	readonly #idleWaiters: Array<() => void> = [];
+	#evictions = 0;
 
 	constructor(options: TranscriptionQueueOptions) {
 		if (typeof options !== 'object' || options === null || typeof options.engine !== 'object' || options.engine === null) {
@@ -104,9 +118,10 @@ export class TranscriptionQueue {
 
 	/**
 	 * Queues a capture (again, to retry it) and returns at once with a promise of its final state. A
-	 * capture already waiting or running is not queued twice: its pending promise is returned.
+	 * capture already waiting or running is not queued twice: its pending promise is returned. With
+	 * `evidence` (a voice capture) it joins the speech queue, which may evict it or another one.
 	 */
-	enqueue(session: TranscribableSession, index: number): Promise<TranscriptState> {
+	enqueue(session: TranscribableSession, index: number, evidence?: SpeechEvidence): Promise<TranscriptState> {
 		if (this.#disposed !== undefined) {
 			throw new Error('TranscriptionQueue.enqueue: the queue is disposed');
 		}
@@ -126,11 +141,60 @@ export class TranscriptionQueue {
 		const done = new Promise<TranscriptState>((settle) => {
 			resolve = settle;
 		});
-		const job: Job = {session, index, done, resolve, queuedAt: new Date().toISOString()};
+		const speech = evidence === undefined || this.#options.speechQueue === undefined ? undefined : {salience: salience(evidence), seconds: evidence.durationSeconds};
+		const job: Job = {session, index, done, resolve, queuedAt: new Date().toISOString(), ...(speech === undefined ? {} : {speech})};
 		this.#jobs.push(job);
 		void this.#setState(job, {status: 'queued', ...this.#labels(), queuedAt: job.queuedAt});
+		if (speech !== undefined) {
+			// Told after the evictions it caused, so the line shows the queue as it is.
+			const evicted = this.#evict();
+			this.#options.onEvent?.({type: 'speech', sessionDir: session.dir, index, salience: speech.salience, stats: this.speechQueue});
+			for (const {job: gone, state} of evicted) {
+				void this.#setState(gone, state).then(() => gone.resolve(state));
+			}
+			this.#options.onSpeechQueue?.(this.speechQueue);
+		}
 		this.#worker ??= this.#work();
 		return done;
+	}
+
+	/** The speech queue now: voice captures waiting or being transcribed, and how many were evicted. */
+	get speechQueue(): SpeechQueueStats {
+		const held = this.#heldSpeech().map(({job}) => job.speech!);
+		return {
+			segments: held.length,
+			seconds: Math.round(held.reduce((total, item) => total + item.seconds, 0) * 1000) / 1000,
+			evictions: this.#evictions,
+			limits: this.#options.speechQueue ?? {maxSegments: Number.POSITIVE_INFINITY, maxSeconds: Number.POSITIVE_INFINITY},
+		};
+	}
+
+	#heldSpeech(): Array<{job: Job; salience: number; seconds: Seconds; running: boolean}> {
+		const current = this.#current?.job;
+		return [...(current === undefined ? [] : [current]), ...this.#jobs]
+			.filter(job => job.speech !== undefined)
+			.map(job => ({job, ...job.speech!, running: job === current}));
+	}
+
+	/**
+	 * Past a cap, the least salient waiting voice captures leave the queue untranscribed; returns each
+	 * with the state that tells why, with its score.
+	 */
+	#evict(): Array<{job: Job; state: TranscriptState}> {
+		const limits = this.#options.speechQueue;
+		if (limits === undefined) {
+			return [];
+		}
+		const held = this.#heldSpeech();
+		return chooseEvictions(held, limits).map(({job, salience: score}) => {
+			this.#jobs.splice(this.#jobs.indexOf(job), 1);
+			this.#evictions++;
+			const others = held.filter(item => item.job !== job).map(item => item.salience.toFixed(3));
+			const reason =
+				`evicted from the speech queue (full: ${describeLimits(limits)}) with salience ${score.toFixed(3)}, ` +
+				`the lowest beside ${others.join(', ')}; not transcribed`;
+			return {job, state: {status: 'failed', ...this.#labels(), queuedAt: job.queuedAt, reason}};
+		});
 	}
 
 	/** Resolves once nothing is queued or running. */
@@ -183,6 +247,9 @@ export class TranscriptionQueue {
 			}
 			this.#current = undefined;
 			job.resolve(state);
+			if (job.speech !== undefined) {
+				this.#options.onSpeechQueue?.(this.speechQueue);
+			}
 			if (this.#jobs.length === 0) {
 				this.#wakeIdle();
 			}
