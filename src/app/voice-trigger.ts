@@ -1,5 +1,5 @@
 import type {AudioEngine, TriggerResult} from '../engine/audio-engine.js';
-import type {AudioStream, AudioTap} from '../engine/audio-tap.js';
+import {levelBlockSeconds, type AudioStream} from '../engine/audio-tap.js';
 import {downmixToMono, resample} from '../transcribe/resampler.js';
 import {vadSampleRate, type SpeechDetector, type SpeechSegment} from '../transcribe/speech-detector.js';
 import {captureNumber} from '../session/session.js';
@@ -40,8 +40,6 @@ export const VoiceState = {
 } as const;
 export type VoiceState = (typeof VoiceState)[keyof typeof VoiceState];
 
-/** Energy is judged over blocks this long (a tenth of the shortest sustain worth asking for). */
-const blockSeconds: Seconds = 0.01;
 /**
  * The detector sees this much before the gate opened: speech often begins quieter than the gate (a soft
  * consonant), and Silero needs some context to call it.
@@ -54,7 +52,7 @@ const recycleAfterCalls = 300;
 /** Window sent while recording, to see whether speech goes on. */
 const followWindowSeconds: Seconds = 1;
 
-type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | 'split' | 'getSnapshot' | 'addTap' | 'recording'>;
+type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | 'split' | 'getSnapshot' | 'addLevelListener' | 'recording'>;
 
 /**
  * Starts and ends captures on speech, in two stages: an energy gate on the live audio (cheap, in the
@@ -64,7 +62,7 @@ type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | '
  * frame. The hotkey keeps working beside it: a capture started by hand is ended by the hangover once it
  * held speech; one stopped by hand is not started again until the input has gone quiet.
  */
-export class VoiceTrigger implements AudioTap {
+export class VoiceTrigger {
 	readonly #engine: Ring;
 	readonly #detector: SpeechDetector & {recycle?(): boolean};
 	readonly #options: VoiceTriggerOptions;
@@ -74,9 +72,6 @@ export class VoiceTrigger implements AudioTap {
 	readonly #listeners = new Set<() => void>();
 	#state: VoiceState = VoiceState.listening;
 	#stream: AudioStream | undefined;
-	/** Per channel, the sum of squares of the block being measured. */
-	#sums: Float64Array = new Float64Array(0);
-	#blockFilled = 0;
 	/** First frame of the current stretch above `beginDb`, while it lasts. */
 	#loudSince: Frames | undefined;
 	/** End of the last block that was not silence (above `endDb`). */
@@ -103,7 +98,7 @@ export class VoiceTrigger implements AudioTap {
 		this.#detector = detector;
 		this.#options = options;
 		this.#say = say;
-		this.#untap = engine.addTap(this);
+		this.#untap = engine.addLevelListener(this.#onBlock);
 		this.#timer = setInterval(() => {
 			void this.#tick();
 		}, options.tickMs ?? 150);
@@ -130,38 +125,16 @@ export class VoiceTrigger implements AudioTap {
 
 	getSnapshot = (): VoiceState => this.#state;
 
-	/** The drain loop's frames: energy per block, nothing more (it must return at once). */
-	write(stream: AudioStream, block: Float32Array, frames: Frames, firstFrame: Frames): void {
+	/** The engine's level of each 10 ms block, from its meter's pass over the samples: the energy gate. */
+	#onBlock = (stream: AudioStream, end: Frames, loudestMeanSquare: number): void => {
 		if (stream !== this.#stream) {
 			this.#stream = stream;
-			this.#sums = new Float64Array(stream.channels);
-			this.#blockFilled = 0;
 			this.#loudSince = undefined;
-			this.#lastSound = firstFrame;
+			this.#lastSound = end;
 			this.#lastSpeech = undefined;
 		}
-		const {channels, sampleRate} = stream;
-		const blockFrames = Math.max(1, Math.round(sampleRate * blockSeconds));
-		const sums = this.#sums;
-		for (let i = 0; i < frames; i++) {
-			for (let c = 0; c < channels; c++) {
-				const sample = block[i * channels + c]!;
-				sums[c]! += sample * sample;
-			}
-			if (++this.#blockFilled === blockFrames) {
-				this.#endBlock(firstFrame + i + 1, blockFrames);
-			}
-		}
-	}
-
-	#endBlock(end: Frames, blockFrames: Frames): void {
-		let loudest = 0;
-		for (let c = 0; c < this.#sums.length; c++) {
-			loudest = Math.max(loudest, this.#sums[c]! / blockFrames);
-			this.#sums[c] = 0;
-		}
-		this.#blockFilled = 0;
-		const db = loudest > 0 ? 10 * Math.log10(loudest) : Number.NEGATIVE_INFINITY;
+		const db = loudestMeanSquare > 0 ? 10 * Math.log10(loudestMeanSquare) : Number.NEGATIVE_INFINITY;
+		const blockFrames = Math.round(stream.sampleRate * levelBlockSeconds);
 		const {beginDb} = this.#options;
 		const endDb = Math.min(this.#options.endDb, beginDb);
 		// Hysteresis: speech dips between syllables; the gate opens above `beginDb` and closes below `endDb`.
@@ -176,7 +149,7 @@ export class VoiceTrigger implements AudioTap {
 		} else if (this.#holdUntilQuiet && this.#loudSince === undefined) {
 			this.#holdUntilQuiet = false;
 		}
-	}
+	};
 
 	async #tick(): Promise<void> {
 		if (this.#busy || this.#disposed) {

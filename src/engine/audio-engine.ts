@@ -1,7 +1,7 @@
 import {ActiveCapture} from './active-capture.js';
 import {AudioRing} from './audio-ring.js';
 import type {AudioSource, GapCause, SourceGap} from './audio-source.js';
-import type {AudioStream, AudioTap, RingSpan} from './audio-tap.js';
+import {levelBlockSeconds, type AudioStream, type AudioTap, type BlockLevels, type RingSpan} from './audio-tap.js';
 import {CaptureRefusedError, type CaptureGap, type CaptureSinkFactory} from './capture-sink.js';
 import type {EngineEvent, EngineEventListener} from './engine-events.js';
 import type {CaptureStatus, EngineSnapshot, FinishedCapture} from './engine-snapshot.js';
@@ -88,6 +88,7 @@ export class AudioEngine {
 	#stream: AudioStream | undefined;
 	#streams = 0;
 	readonly #taps = new Set<AudioTap>();
+	readonly #levelListeners = new Set<BlockLevels>();
 	#timer: NodeJS.Timeout | undefined;
 	#lastPublish = 0;
 	#snapshot: EngineSnapshot;
@@ -105,6 +106,7 @@ export class AudioEngine {
 		this.#source = options.source;
 		this.#ring = this.#makeRing();
 		this.#meter = new LevelMeter(this.#source.channels);
+		this.#measureBlocks();
 		this.#readBuffer = this.#makeReadBuffer();
 		this.#silence = this.#makeReadBuffer();
 		this.#levels = this.#silentLevels();
@@ -223,7 +225,7 @@ export class AudioEngine {
 		for (const tap of this.#taps) {
 			tap.write(stream, block, frames, firstFrame);
 		}
-		this.#meter.add(block, frames);
+		this.#meter.add(block, frames, firstFrame);
 		this.#active?.append(block, frames);
 		this.#newestReal = {stream: firstFrame + frames - 1, source: this.#sourceRead + to - 1};
 	}
@@ -279,6 +281,35 @@ export class AudioEngine {
 	addTap(tap: AudioTap): () => void {
 		this.#taps.add(tap);
 		return () => this.#taps.delete(tap);
+	}
+
+	/**
+	 * `listener` is told the level of every 10 ms block (`levelBlockSeconds`) as it drains: the loudest
+	 * channel's mean square, measured in the meter's own pass over the samples (no second pass). Called
+	 * from the drain loop: it must return at once. Returns the unsubscribe.
+	 */
+	addLevelListener(listener: BlockLevels): () => void {
+		this.#levelListeners.add(listener);
+		this.#measureBlocks();
+		return () => {
+			this.#levelListeners.delete(listener);
+			this.#measureBlocks();
+		};
+	}
+
+	#measureBlocks(): void {
+		const blockFrames = Math.round(this.#source.sampleRate * levelBlockSeconds);
+		this.#meter.measureBlocks(
+			blockFrames,
+			this.#levelListeners.size === 0
+				? undefined
+				: (endFrame, loudestMeanSquare) => {
+						const stream = (this.#stream ??= this.#startStream());
+						for (const listener of this.#levelListeners) {
+							listener(stream, endFrame, loudestMeanSquare, blockFrames);
+						}
+					},
+		);
 	}
 
 	/** What the ring holds now, with the very latest frames (it drains first); undefined before any audio. */
@@ -499,6 +530,7 @@ export class AudioEngine {
 		}
 		this.#newStream();
 		this.#meter = new LevelMeter(source.channels);
+		this.#measureBlocks();
 		this.#readBuffer = this.#makeReadBuffer();
 		this.#silence = this.#makeReadBuffer();
 		this.#levels = this.#silentLevels();

@@ -1,5 +1,5 @@
 import type {TimeAxis} from './time-axis.js';
-import type {Frames, Hertz} from '../util/units.js';
+import type {Frames, Hertz, Seconds} from '../util/units.js';
 
 /**
  * One unbroken run of frames from one source. A new stream begins when the engine starts and whenever
@@ -26,6 +26,15 @@ export type AudioTap = {
 	 */
 	write(stream: AudioStream, block: Float32Array, frames: Frames, firstFrame: Frames): void;
 };
+
+/** Level listeners are told each block this long (a tenth of the shortest sustain the voice trigger takes). */
+export const levelBlockSeconds: Seconds = 0.01;
+
+/**
+ * A block of `blockFrames` of `stream` ended at `endFrame`; its loudest channel's mean square (0 to 1
+ * for a full-scale sine's 0.5). Called from the drain loop: it must return at once.
+ */
+export type BlockLevels = (stream: AudioStream, endFrame: Frames, loudestMeanSquare: number, blockFrames: Frames) => void;
 
 /** The frames the ring holds now: `[firstFrame, endFrame)` of `stream`. */
 export type RingSpan = {
