@@ -22,7 +22,7 @@ import type {VoiceTrigger} from './voice-trigger.js';
 import {missingModelNotice} from './transcription.js';
 import {RecoveredCaptures} from './recovered-captures.js';
 import {transcribeOpenSession} from './control-transcribe.js';
-import type {Session} from '../session/session.js';
+import {captureNumber, type Session} from '../session/session.js';
 import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
 import type {StatusReport, TranscribeRequest} from '../control/control-protocol.js';
@@ -110,7 +110,16 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 			sessionView.follow(session);
 		},
 		onCaptureFinished: (session, index) => {
-			afterCapture.finished(session, index, voice?.takeEvidence(index));
+			const voiceEnd = voice?.takeFinished(index);
+			const drop = voiceEnd?.drop;
+			if (drop === undefined) {
+				afterCapture.finished(session, index, voiceEnd?.evidence);
+				return;
+			}
+			session.removeCapture(index).then(
+				() => say(drop),
+				(error: unknown) => say(`capture ${captureNumber(index)} could not be dropped: ${error instanceof Error ? error.message : String(error)}`),
+			);
 		},
 	});
 	exitPath.add('session', async () => captures.dispose());

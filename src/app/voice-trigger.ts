@@ -1,7 +1,7 @@
 import type {AudioEngine, TriggerResult} from '../engine/audio-engine.js';
 import {levelBlockSeconds, type AudioStream} from '../engine/audio-tap.js';
 import {downmixToMono, resample} from '../transcribe/resampler.js';
-import {vadSampleRate, type SpeechDetector, type SpeechSegment} from '../transcribe/speech-detector.js';
+import {vadSampleRate, type SpeechDetector, type SpeechSegment, type VadParams} from '../transcribe/speech-detector.js';
 import {captureNumber} from '../session/session.js';
 import {localDateTime} from '../util/time-format.js';
 import type {Decibels, Frames, Seconds} from '../util/units.js';
@@ -21,11 +21,14 @@ export type VoiceTriggerOptions = {
 	readonly hangoverSeconds: Seconds;
 	/** A capture this long goes on in a new one. */
 	readonly maxSeconds: Seconds;
-	/** Speech shorter than this starts no capture. */
+	/** A capture that held less speech than this is dropped when it ends. */
 	readonly minSpeechSeconds: Seconds;
 	/** How often the detector may run. @default 150 */
 	readonly tickMs?: number;
 };
+
+/** A voice capture as it ended: its salience evidence, and the line that says why it is dropped. */
+export type VoiceCaptureEnd = {readonly evidence: SpeechEvidence; readonly drop?: string};
 
 /** What the trigger is doing, for the banner and `status`. */
 export const VoiceState = {
@@ -49,6 +52,11 @@ const contextSeconds: Seconds = 1;
 const maxWindowSeconds: Seconds = 2;
 /** The detector process is started afresh, while all is quiet, after this many calls (it keeps a little per call). */
 const recycleAfterCalls = 300;
+/**
+ * Silero's own minimum (250 ms) would hold every start back by a quarter of a second: while looking for
+ * a start, 100 ms of speech is enough to act on (what is too short is dropped at the end).
+ */
+const confirmParams: Partial<VadParams> = {minSpeechDurationMs: 100};
 /** Window sent while recording, to see whether speech goes on. */
 const followWindowSeconds: Seconds = 1;
 
@@ -80,8 +88,6 @@ export class VoiceTrigger {
 	#lastSpeech: Frames | undefined;
 	/** Speech before this frame belongs to a capture that ended: a new one looks only after it. */
 	#searchFrom: Frames = 0;
-	/** The speech short bursts already told (their end), so each is told once. */
-	#toldShortUntil: Frames = 0;
 	/** A capture was stopped by hand in speech: start none until the input goes quiet. */
 	#holdUntilQuiet = false;
 	/** What the open capture's salience will be computed from, while the trigger owns that capture. */
@@ -89,6 +95,8 @@ export class VoiceTrigger {
 	/** Evidence of captures the trigger ended, until the after-capture chain takes it. */
 	readonly #finishedEvidence = new Map<number, SpeechEvidence>();
 	#busy = false;
+	/** A look is scheduled for right after the drain (the gate has just opened). */
+	#wakePending = false;
 	#calls = 0;
 	readonly #abort = new AbortController();
 	#disposed = false;
@@ -149,6 +157,16 @@ export class VoiceTrigger {
 		} else if (this.#holdUntilQuiet && this.#loudSince === undefined) {
 			this.#holdUntilQuiet = false;
 		}
+		// Loud for long enough while listening: look now, not at the next tick (up to 150 ms later). Not
+		// from here: this runs inside the engine's drain, and a look drains the ring itself.
+		const {sustainSeconds} = this.#options;
+		if (this.#state === VoiceState.listening && !this.#wakePending && this.#loudSince !== undefined && end - this.#loudSince >= sustainSeconds * stream.sampleRate) {
+			this.#wakePending = true;
+			setImmediate(() => {
+				this.#wakePending = false;
+				void this.#tick();
+			});
+		}
 	};
 
 	async #tick(): Promise<void> {
@@ -189,13 +207,10 @@ export class VoiceTrigger {
 		}
 		this.#setState(VoiceState.checking);
 		const from = Math.max(firstFrame, this.#searchFrom, loudSince - Math.round(contextSeconds * rate), endFrame - Math.round(maxWindowSeconds * rate));
-		if (endFrame - from < this.#options.minSpeechSeconds * rate) {
-			return;
-		}
-		const segments = await this.#detect(stream, from, endFrame);
-		const speech = segments.find(segment => segment.end - segment.start >= this.#options.minSpeechSeconds);
+		// The first speech Silero finds starts a capture at once (its pre-roll reaches back before the
+		// onset anyway); one that turns out to hold less than --voice-min-speech is dropped when it ends.
+		const [speech] = await this.#detect(stream, from, endFrame, confirmParams);
 		if (speech === undefined) {
-			this.#tellShortSpeech(segments, from, endFrame, rate);
 			return;
 		}
 		const onset = from + Math.round(speech.start * rate);
@@ -275,13 +290,20 @@ export class VoiceTrigger {
 	}
 
 	/**
-	 * The salience evidence of a capture this trigger started and ended, once (undefined for one made or
-	 * ended by hand: a person asked for it, so it never leaves the speech queue untranscribed).
+	 * What became of a capture this trigger started and ended, once: its salience evidence, and why it is
+	 * to be dropped when it held less speech than --voice-min-speech. Undefined for one made or ended by
+	 * hand: a person asked for it, so it is kept and never leaves the speech queue untranscribed.
 	 */
-	takeEvidence(index: number): SpeechEvidence | undefined {
+	takeFinished(index: number): VoiceCaptureEnd | undefined {
 		const evidence = this.#finishedEvidence.get(index);
 		this.#finishedEvidence.delete(index);
-		return evidence;
+		if (evidence === undefined) {
+			return undefined;
+		}
+		const {minSpeechSeconds} = this.#options;
+		return evidence.speechSeconds < minSpeechSeconds
+			? {evidence, drop: `voice: ${evidence.speechSeconds.toFixed(2)} s of speech is under the ${minSpeechSeconds} s minimum (--voice-min-speech): capture ${captureNumber(index)} dropped`}
+			: {evidence};
 	}
 
 	#openEvidence(result: TriggerResult, startFrame: Frames, rate: number): void {
@@ -301,24 +323,11 @@ export class VoiceTrigger {
 	}
 
 	/** Silero's speech segments in frames `[from, to)` of the ring, downmixed and resampled to 16 kHz. */
-	async #detect(stream: AudioStream, from: Frames, to: Frames): Promise<readonly SpeechSegment[]> {
+	async #detect(stream: AudioStream, from: Frames, to: Frames, params?: Partial<VadParams>): Promise<readonly SpeechSegment[]> {
 		const audio = this.#engine.copyFromRing(stream, from, to);
 		const mono = resample(downmixToMono(audio, stream.channels), stream.sampleRate, vadSampleRate);
 		this.#calls++;
-		return this.#detector.detectSpeech(mono, {signal: this.#abort.signal});
-	}
-
-	/** Speech that ended before it was long enough is told once: why no capture began. */
-	#tellShortSpeech(segments: readonly SpeechSegment[], from: Frames, end: Frames, rate: number): void {
-		for (const segment of segments) {
-			const segmentEnd = from + Math.round(segment.end * rate);
-			if (segmentEnd > this.#toldShortUntil && segmentEnd < end - Math.round(0.2 * rate)) {
-				this.#toldShortUntil = segmentEnd;
-				this.#say(
-					`voice: ${(segment.end - segment.start).toFixed(2)} s of speech is under the ${this.#options.minSpeechSeconds} s minimum (--voice-min-speech): no capture`,
-				);
-			}
-		}
+		return this.#detector.detectSpeech(mono, {signal: this.#abort.signal, ...(params === undefined ? {} : {params})});
 	}
 
 	#setState(state: VoiceState): void {

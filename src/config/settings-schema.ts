@@ -216,7 +216,7 @@ export const settingSpecs = {
 	voicePrerollSeconds: range('voice-preroll', 'S', 0, 1800, 'seconds', 1, 'Voice trigger: seconds kept before the speech began, 0 up to --buffer-seconds'),
 	voiceHangoverSeconds: range('voice-hangover', 'S', 0.2, 60, 'seconds', 1.5, 'Voice trigger: seconds without speech that end a capture, 0.2 to 60'),
 	voiceMaxSeconds: range('voice-max', 'S', 5, 3600, 'seconds', 120, 'Voice trigger: a capture this long goes on in a new one, with no frame lost or repeated, 5 to 3600 s'),
-	voiceMinSpeechSeconds: range('voice-min-speech', 'S', 0.1, 10, 'seconds', 0.4, 'Voice trigger: speech shorter than this starts no capture, 0.1 to 10 s'),
+	voiceMinSpeechSeconds: range('voice-min-speech', 'S', 0.1, 10, 'seconds', 0.4, 'Voice trigger: a voice capture that held less speech than this is dropped when it ends, 0.1 to 10 s'),
 	speechQueueSegments: row({
 		flag: 'speech-queue',
 		value: number('N'),

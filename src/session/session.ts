@@ -1,5 +1,5 @@
 import {readdirSync} from 'node:fs';
-import {chmod, mkdir, readFile} from 'node:fs/promises';
+import {chmod, mkdir, readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {writeJsonAtomic} from './atomic-write.js';
 import {acquireSessionLock, releaseSessionLock} from './session-lock.js';
@@ -193,6 +193,24 @@ export class Session {
 			...this.#manifest,
 			captures: this.#manifest.captures.map((capture) => (capture.index === index ? merged : capture)),
 		});
+		await this.#save();
+	}
+
+	/**
+	 * Drops a finished capture: its audio file goes, then its record (a voice capture that held too little
+	 * speech to keep). Its number is not handed out again.
+	 */
+	async removeCapture(index: number): Promise<void> {
+		this.#assertOpen('removeCapture');
+		const record = this.#manifest.captures.find((capture) => capture.index === index);
+		if (record === undefined) {
+			throw new Error(`Session.removeCapture: no capture ${index} in ${this.id}`);
+		}
+		if (record.state === 'recording') {
+			throw new Error(`Session.removeCapture: capture ${index} is still recording`);
+		}
+		await rm(path.join(this.dir, record.file), {force: true});
+		this.#publish({...this.#manifest, captures: this.#manifest.captures.filter((capture) => capture.index !== index)});
 		await this.#save();
 	}
 
