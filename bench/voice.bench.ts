@@ -4,6 +4,7 @@
  *   detector's process counted in;
  * - CPU while a track of speech and noise plays (the detector's share printed apart);
  * - speech onset to capture decision, from the trigger's own lines ("confirmed X s after it began");
+ * - end of speech to transcript ready with the weightless test model (the hangover plus the pipeline);
  * - private memory (Private_Clean + Private_Dirty) of the recorder and the detector while the track (speech
  *   every 16 s) loops for OMEGA13_VOICE_SOAK_SECONDS (default 120; the issue's figure is for 600): growth
  *   target < 5 MB.
@@ -86,6 +87,27 @@ try {
 			`(${(memoryAfter - memoryBefore).toFixed(1)} MiB; target growth < 5 MB over 10 min)`,
 	);
 	console.log(`speech onset to capture decision: ${latencies.map(latency => `${latency.toFixed(2)} s`).join(', ') || 'no capture'} (target < 0.3 s)`);
+
+	// End of speech to transcript, with the weightless test model (it runs the whole pipeline, returns no text).
+	const transcribing = await RecorderProcess.start({
+		env: whisperTestEnv(server.env as Record<string, string>, {silero: true}),
+		jackName: 'vbtranscript',
+		args: ['--sessions-dir', path.join(root, 'transcript'), '--connect', 'none', '--hotkey', 'off', '--trigger', 'voice'],
+	});
+	const voicePlayer = await startSignalPlayer({server, signal: `wav:${track}`, channels: 2, to: ['vbtranscript:in_1', 'vbtranscript:in_2']});
+	const toTranscript: number[] = [];
+	for (const n of ['001', '002']) {
+		await transcribing.waitForLine(new RegExp(`capture ${n} ends`), 120_000);
+		const ended = performance.now();
+		await transcribing.waitForLine(new RegExp(`capture ${n} (transcribed|: no speech)`), 300_000);
+		toTranscript.push((performance.now() - ended) / 1000);
+	}
+	await voicePlayer.stop();
+	await transcribing.dispose();
+	console.log(
+		`end of speech to transcript ready (test model): ${toTranscript.map(value => `${(value + 1.5).toFixed(2)} s`).join(', ')} ` +
+			`(the 1.5 s hangover + ${toTranscript.map(value => `${value.toFixed(2)} s`).join(', ')} from the capture's end; the first loads the model)`,
+	);
 } finally {
 	await server.stop();
 	await fs.rm(root, {recursive: true, force: true});

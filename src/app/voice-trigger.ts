@@ -52,6 +52,8 @@ const contextSeconds: Seconds = 1;
 const maxWindowSeconds: Seconds = 2;
 /** The detector process is started afresh, while all is quiet, after this many calls (it keeps a little per call). */
 const recycleAfterCalls = 300;
+/** How often the trigger looks while all is quiet. */
+const quietTickMs = 1000;
 /**
  * Silero's own minimum (250 ms) would hold every start back by a quarter of a second: while looking for
  * a start, 100 ms of speech is enough to act on (what is too short is dropped at the end).
@@ -75,7 +77,7 @@ export class VoiceTrigger {
 	readonly #detector: SpeechDetector & {recycle?(): boolean};
 	readonly #options: VoiceTriggerOptions;
 	readonly #say: (line: string) => void;
-	readonly #timer: NodeJS.Timeout;
+	#timer: NodeJS.Timeout | undefined;
 	readonly #untap: () => void;
 	readonly #listeners = new Set<() => void>();
 	#state: VoiceState = VoiceState.listening;
@@ -107,10 +109,23 @@ export class VoiceTrigger {
 		this.#options = options;
 		this.#say = say;
 		this.#untap = engine.addLevelListener(this.#onBlock);
-		this.#timer = setInterval(() => {
-			void this.#tick();
-		}, options.tickMs ?? 150);
+		this.#schedule();
 		this.#warmUp();
+	}
+
+	/**
+	 * The next look: soon while something is going on, once a second in quiet (the gate wakes a look
+	 * itself, so quiet needs only to notice a capture started by hand and to recycle the detector).
+	 */
+	#schedule(): void {
+		if (this.#disposed) {
+			return;
+		}
+		clearTimeout(this.#timer);
+		const quiet = this.#state === VoiceState.listening && this.#loudSince === undefined && !this.#engine.recording;
+		this.#timer = setTimeout(() => {
+			void this.#tick();
+		}, quiet ? quietTickMs : (this.#options.tickMs ?? 150));
 	}
 
 	/** Starts the detector's process and loads the model now, not when the first speech is waiting. */
@@ -183,6 +198,7 @@ export class VoiceTrigger {
 			}
 		} finally {
 			this.#busy = false;
+			this.#schedule();
 		}
 	}
 
@@ -345,7 +361,7 @@ export class VoiceTrigger {
 			return;
 		}
 		this.#disposed = true;
-		clearInterval(this.#timer);
+		clearTimeout(this.#timer);
 		this.#abort.abort();
 		this.#untap();
 		this.#listeners.clear();
