@@ -12,10 +12,9 @@ import {after, before, describe, it} from 'node:test';
 import {readWav, type WavData} from '../src/wav/wav-reader.js';
 import {verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
-import {RecorderProcess} from './helpers/recorder-process.js';
-import {startSignalPlayer} from './helpers/signal-player.js';
+import {startVoiceRecorder as startVoice, type RecordedCapture} from './helpers/voice-recorder.js';
 import {waitUntil} from './helpers/wait-until.js';
-import {jfkWav, whisperTestEnv} from './helpers/whisper.js';
+import {jfkWav} from './helpers/whisper.js';
 
 const run = promisify(execFile);
 const rate = 48_000;
@@ -29,7 +28,6 @@ let server: JackServer;
 let root: string;
 let track: WavData;
 let trackPath: string;
-let counter = 0;
 
 before(async () => {
 	server = await startJackServer({rate, period: 256, sync: true});
@@ -48,35 +46,7 @@ after(async () => {
 	await fs.rm(root, {recursive: true, force: true});
 });
 
-const startVoiceRecorder = async (args: readonly string[], signal: 'counter' | `wav:${string}`) => {
-	const jackName = `voice${process.pid}x${++counter}`;
-	const sessionsDir = path.join(root, jackName);
-	const recorder = await RecorderProcess.start({
-		env: whisperTestEnv(server.env as Record<string, string>, {silero: true}),
-		jackName,
-		args: ['--sessions-dir', sessionsDir, '--connect', 'none', '--no-transcribe', '--hotkey', 'off', ...args],
-	});
-	const player = await startSignalPlayer({server, signal, channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
-	const captures = async () => {
-		const [session] = await fs.readdir(sessionsDir).catch(() => []);
-		if (session === undefined) {
-			return [];
-		}
-		// The directory comes a moment before its manifest.
-		const text = await fs.readFile(path.join(sessionsDir, session, 'session.json'), 'utf8').catch(() => '{"captures": []}');
-		const manifest = JSON.parse(text);
-		return manifest.captures.map((capture: {file: string}) => ({...capture, path: path.join(sessionsDir, session, capture.file)}));
-	};
-	return {
-		recorder,
-		player,
-		captures,
-		async dispose() {
-			await player.stop().catch(() => undefined);
-			await recorder.dispose();
-		},
-	};
-};
+const startVoiceRecorder = async (args: readonly string[], signal: 'counter' | `wav:${string}`) => startVoice(server, root, args, signal);
 
 /** Where `data` sits in the (looping) track: the frame of the track its first frame is, or undefined. */
 const placeInTrack = (data: Float32Array): number | undefined => {
@@ -103,7 +73,7 @@ describe('--trigger voice on a real JACK server with Silero VAD', () => {
 		const voice = await startVoiceRecorder(['--trigger', 'voice', '--buffer-seconds', '4'], `wav:${trackPath}`);
 		t.after(async () => voice.dispose());
 		// Both speech stretches captured and ended (the track is 32 s, then it loops).
-		await waitUntil('two voice captures to end', async () => (await voice.captures()).filter((capture: {state: string}) => capture.state === 'complete').length >= 2, {
+		await waitUntil('two voice captures to end', async () => (await voice.captures()).filter(capture => capture.state === 'complete').length >= 2, {
 			timeoutMs: 120_000,
 			intervalMs: 250,
 		});
@@ -141,7 +111,7 @@ describe('--trigger voice on a real JACK server with Silero VAD', () => {
 		await voice.recorder.waitForLine(/capture 001 reached 5 s; it goes on in capture 002 from the next frame/, 60_000);
 		await voice.recorder.recordedLive(0.5);
 		assert.equal((await voice.recorder.control('stop')).ok, true);
-		const [first, second] = await voice.captures();
+		const [first, second] = (await voice.captures()) as [RecordedCapture, RecordedCapture];
 		const a = await readWav(first.path);
 		const b = await readWav(second.path);
 		assert.ok(a.frames >= 5 * rate, `the first part holds ${a.frames} frames`);
