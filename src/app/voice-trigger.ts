@@ -258,9 +258,13 @@ export class VoiceTrigger {
 		const {stream, endFrame} = span;
 		const rate = stream.sampleRate;
 		if (capture.frames >= this.#options.maxSeconds * rate) {
+			// A capture started by hand goes on as one: it is never dropped or evicted.
+			const owned = this.#evidence !== undefined;
 			this.#closeEvidence(endFrame);
 			const {stopped, started} = await this.#engine.split();
-			this.#openEvidence(started, this.#engine.ringSpan()?.endFrame ?? endFrame, rate);
+			if (owned) {
+				this.#openEvidence(started, this.#engine.ringSpan()?.endFrame ?? endFrame, rate);
+			}
 			if (stopped.ok && started.ok) {
 				this.#say(`voice: capture ${captureLabel(stopped)} reached ${this.#options.maxSeconds} s; it goes on in capture ${captureLabel(started)} from the next frame`);
 			}
