@@ -158,8 +158,10 @@ export class WhisperChild implements SpeechDetector {
 		}
 		signal.throwIfAborted();
 		const running = this.#ensureRunning();
+		let onAbortWhileStarting = (): void => undefined;
 		const aborted = new Promise<never>((_, reject) => {
-			signal.addEventListener('abort', () => reject(abortReason(signal)), {once: true});
+			onAbortWhileStarting = () => reject(abortReason(signal));
+			signal.addEventListener('abort', onAbortWhileStarting, {once: true});
 		});
 		aborted.catch(() => undefined);
 		try {
@@ -170,6 +172,10 @@ export class WhisperChild implements SpeechDetector {
 				running.child.kill('SIGKILL');
 			}
 			throw error;
+		} finally {
+			// A live caller passes one long-lived signal to every request: a listener left on it would keep
+			// each request (and its audio) alive until that signal aborts.
+			signal.removeEventListener('abort', onAbortWhileStarting);
 		}
 		const id = this.#nextId++;
 		const onAbort = (): void => {
