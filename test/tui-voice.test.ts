@@ -52,7 +52,9 @@ describe('the terminal UI with --trigger voice', () => {
 			},
 		});
 		t.after(async () => terminal.dispose());
-		await terminal.waitFor(/voice: listening · speech queue 0\/3 \(0 of 100 s\)/);
+		// The voice state at the right of the banner's first line; the speech queue on the status line.
+		const idle = await terminal.waitFor(/IDLE .* voice: listening │\n(.*\n)+.*speech queue 0\/3 \(0 of 100 s\)/);
+		assert.match(idle.split('\n')[1]!, /IDLE .* voice: listening/);
 		const player = await startSignalPlayer({server, signal: `wav:${trackPath}`, channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
 		t.after(async () => {
 			await player.stop();
@@ -62,7 +64,7 @@ describe('the terminal UI with --trigger voice', () => {
 		await terminal.waitFor(/001 .* complete/, 60_000);
 		await player.stop();
 		// It joined the queue (1/3) on its way to whisper, and leaves it once transcribed.
-		await terminal.waitFor(/voice: listening · speech queue 0\/3 \(0 of 100 s\)/, 120_000);
+		await terminal.waitFor(/voice: listening │\n(.*\n)+.*speech queue 0\/3 \(0 of 100 s\)/, 120_000);
 		await terminal.keys('q');
 		assert.match(await terminal.waitFor(/EXIT=\d+/), /EXIT=0/);
 	});

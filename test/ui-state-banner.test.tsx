@@ -131,6 +131,21 @@ describe('StateBanner', () => {
 		}
 	});
 
+	test('badges sit at the right of the first line and win over a long summary', () => {
+		const reason = `all inputs are below -60 dBFS ${'and more '.repeat(20)}`;
+		for (const columns of [80, 50]) {
+			const {lastFrame, unmount} = render(
+				<StateBanner view={describeState(snapshot({lastRefusal: {reason, at: testNow}}), testNow)} columns={columns} border badges={['voice: listening']} />,
+			);
+			const lines = lastFrame()!.split('\n');
+			assert.match(lines[1]!, /^│ {2}BLOCKED {3}all inputs.*… +voice: listening │$/);
+			for (const line of lines) {
+				assert.equal(line.length, columns);
+			}
+			unmount();
+		}
+	});
+
 	test('without a border it is two lines', () => {
 		const {lastFrame, unmount} = render(<StateBanner view={describeState(snapshot(), testNow)} columns={80} border={false} />);
 		assert.equal(lastFrame()!.split('\n').length, 2);

@@ -153,8 +153,12 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	const {voice, speechQueue} = recorder;
 	if (voice !== undefined) {
 		const showVoice = (): void => {
-			const queue = speechQueue === undefined ? '' : ` · ${describeSpeechQueue(speechQueue.getSnapshot())}`;
-			status.update(current => ({...current, voice: `voice: ${voice.state}${queue}`}));
+			const badge = `voice: ${voice.state}`;
+			status.update(current => ({
+				...current,
+				voice: speechQueue && describeSpeechQueue(speechQueue.getSnapshot()),
+				badges: [...(current.badges ?? []).filter(shown => !shown.startsWith('voice: ')), badge],
+			}));
 		};
 		showVoice();
 		exitPath.add('voice view', voice.subscribe(showVoice));

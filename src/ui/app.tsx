@@ -76,7 +76,7 @@ export const App = ({engine, commands, session, inputs, status, clock = Date.now
 
 	return (
 		<Box flexDirection="column" width={layout.columns} height={layout.frameRows}>
-			<EngineBanner engine={engine} layout={layout} clock={clock} options={stateOptions} />
+			<EngineBanner engine={engine} layout={layout} clock={clock} options={stateOptions} {...(statusView.badges === undefined ? {} : {badges: statusView.badges})} />
 			{paintedMeters ? (
 				<PaintedGauges engine={engine} layout={layout} clock={clock} />
 			) : (

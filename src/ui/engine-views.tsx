@@ -20,9 +20,11 @@ import {shallowEqual, useStoreSelector} from './use-store-selector.js';
 
 type EngineViewProps = {readonly engine: EngineStore; readonly layout: ScreenLayout};
 
-export const EngineBanner = ({engine, layout, clock, options}: EngineViewProps & {readonly clock: () => EpochMs; readonly options?: StateViewOptions}) => {
+type BannerProps = EngineViewProps & {readonly clock: () => EpochMs; readonly options?: StateViewOptions; readonly badges?: readonly string[]};
+
+export const EngineBanner = ({engine, layout, clock, options, badges}: BannerProps) => {
 	const view = useStoreSelector(engine, snapshot => describeState(snapshot, clock(), options), shallowEqual);
-	return <StateBanner view={view} columns={layout.columns} border={layout.bannerBorder} />;
+	return <StateBanner view={view} columns={layout.columns} border={layout.bannerBorder} {...(badges === undefined ? {} : {badges})} />;
 };
 
 export const EnginePreroll = ({engine, layout}: EngineViewProps) => {

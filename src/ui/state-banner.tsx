@@ -7,6 +7,8 @@ export type StateBannerProps = {
 	readonly columns: number;
 	/** A rounded box around it when there are rows to spare. */
 	readonly border: boolean;
+	/** At the right of the first line (the voice trigger's state, a privacy marker); they win over the summary. */
+	readonly badges?: readonly string[];
 };
 
 const colors: Readonly<Record<StateKind, string>> = {
@@ -21,11 +23,12 @@ const colors: Readonly<Record<StateKind, string>> = {
 };
 
 /** The state, big and plain: the label in reverse video, what it means beside and under it. */
-export const StateBanner = ({view, columns, border}: StateBannerProps) => {
+export const StateBanner = ({view, columns, border, badges = []}: StateBannerProps) => {
 	const inner = Math.max(1, columns - (border ? 4 : 2));
 	const marker = view.kind === StateKind.recording ? '● ' : '';
 	const label = ` ${marker}${view.label} `;
-	const summary = truncate(view.summary, Math.max(0, inner - [...label].length - 2));
+	const right = truncate(badges.join('  ·  '), Math.max(0, inner - [...label].length - 2));
+	const summary = truncate(view.summary, Math.max(0, inner - [...label].length - 2 - (right === '' ? 0 : [...right].length + 2)));
 	return (
 		<Box
 			flexDirection="column"
@@ -34,12 +37,16 @@ export const StateBanner = ({view, columns, border}: StateBannerProps) => {
 			paddingX={border ? 1 : 1}
 			width={columns}
 		>
-			<Text wrap="truncate">
-				<Text bold inverse color={colors[view.kind]}>
-					{label}
+			<Box>
+				<Text wrap="truncate">
+					<Text bold inverse color={colors[view.kind]}>
+						{label}
+					</Text>
+					{summary === '' ? '' : `  ${summary}`}
 				</Text>
-				{summary === '' ? '' : `  ${summary}`}
-			</Text>
+				<Box flexGrow={1} />
+				{right === '' ? null : <Text bold>{right}</Text>}
+			</Box>
 			<Text wrap="truncate">{truncate(view.detail, inner)}</Text>
 		</Box>
 	);

@@ -19,8 +19,13 @@ export type UiStatus = {
 	readonly notices?: readonly Notice[];
 	/** `persisting: 3 h 12 min on disk, 41 MB`, when persistence is on: beside the hotkey's state. */
 	readonly services?: string | undefined;
-	/** `voice: listening`, with the voice trigger on: beside the hotkey's state. */
+	/** `speech queue 1/10 (7 of 100 s)`, with the voice trigger on: beside the hotkey's state. */
 	readonly voice?: string | undefined;
+	/**
+	 * Short states that hold for a while, at the right of the banner's first line: the voice trigger's
+	 * `voice: listening`, a privacy mode's marker.
+	 */
+	readonly badges?: readonly string[];
 };
 
 export type UiStatusStore = Store<UiStatus>;
