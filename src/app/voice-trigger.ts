@@ -97,6 +97,8 @@ export class VoiceTrigger {
 	/** Evidence of captures the trigger ended, until the after-capture chain takes it. */
 	readonly #finishedEvidence = new Map<number, SpeechEvidence>();
 	#busy = false;
+	/** A capture is open that the trigger follows (its own, or one started by hand). */
+	#captureOpen = false;
 	/** A look is scheduled for right after the drain (the gate has just opened). */
 	#wakePending = false;
 	#calls = 0;
@@ -191,7 +193,12 @@ export class VoiceTrigger {
 		this.#busy = true;
 		try {
 			// `recording`, not the snapshot: headless, a snapshot read rebuilds it (levels and all) every tick.
-			await (this.#engine.recording ? this.#follow() : this.#look());
+			const recording = this.#engine.recording;
+			if (!recording && this.#captureOpen) {
+				// It ended between two ticks, and not by the trigger.
+				this.#endedElsewhere();
+			}
+			await (recording ? this.#follow() : this.#look());
 		} catch (error) {
 			if (!this.#disposed) {
 				this.#say(`voice trigger: the speech detector failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -239,6 +246,7 @@ export class VoiceTrigger {
 			return;
 		}
 		this.#lastSpeech = from + Math.round(speech.end * rate);
+		this.#captureOpen = true;
 		this.#openEvidence(result, fromFrame, rate);
 		this.#evidence?.meter.addSpeech(onset, this.#lastSpeech);
 		this.#setState(VoiceState.speech);
@@ -255,6 +263,7 @@ export class VoiceTrigger {
 		if (span === undefined || span.stream !== this.#stream || capture.kind !== 'recording') {
 			return;
 		}
+		this.#captureOpen = true;
 		const {stream, endFrame} = span;
 		const rate = stream.sampleRate;
 		if (capture.frames >= this.#options.maxSeconds * rate) {
@@ -281,12 +290,7 @@ export class VoiceTrigger {
 		}
 		const now = this.#engine.ringSpan()?.endFrame ?? endFrame;
 		if (this.#engine.getSnapshot().capture.kind !== 'recording') {
-			// Stopped by hand (or the source went away) while the detector ran: a person chose its end, so
-			// it is theirs, never evicted from the speech queue.
-			this.#evidence = undefined;
-			this.#holdUntilQuiet = true;
-			this.#searchFrom = now;
-			this.#setState(VoiceState.listening);
+			this.#endedElsewhere();
 			return;
 		}
 		const lastSpeech = this.#lastSpeech;
@@ -301,6 +305,7 @@ export class VoiceTrigger {
 		}
 		// Before the stop: the after-capture chain asks for the evidence as the file is finished.
 		this.#closeEvidence(now);
+		this.#captureOpen = false;
 		const stopped = await this.#engine.stop();
 		this.#searchFrom = now;
 		this.#setState(VoiceState.listening);
@@ -340,6 +345,19 @@ export class VoiceTrigger {
 			}
 			this.#finishedEvidence.set(open.index, open.meter.evidence(endFrame));
 		}
+	}
+
+	/**
+	 * The capture ended without the trigger: stopped by hand (or the source went away). A person chose
+	 * its end, so it is theirs (never dropped or evicted), and speech going on starts nothing until the
+	 * input has gone quiet.
+	 */
+	#endedElsewhere(): void {
+		this.#captureOpen = false;
+		this.#evidence = undefined;
+		this.#holdUntilQuiet = true;
+		this.#searchFrom = this.#engine.ringSpan()?.endFrame ?? this.#searchFrom;
+		this.#setState(VoiceState.listening);
 	}
 
 	/** Silero's speech segments in frames `[from, to)` of the ring, downmixed and resampled to 16 kHz. */
