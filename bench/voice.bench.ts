@@ -22,7 +22,7 @@ import {cpuPercent, liveChildren} from '../test/helpers/process-cpu.js';
 import {privateMiB} from '../test/helpers/process-memory.js';
 import {RecorderProcess} from '../test/helpers/recorder-process.js';
 import {startSignalPlayer} from '../test/helpers/signal-player.js';
-import {jfkWav, whisperTestEnv} from '../test/helpers/whisper.js';
+import {jfkWav, testModel, whisperTestEnv} from '../test/helpers/whisper.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const run = promisify(execFile);
@@ -92,14 +92,14 @@ try {
 	const transcribing = await RecorderProcess.start({
 		env: whisperTestEnv(server.env as Record<string, string>, {silero: true}),
 		jackName: 'vbtranscript',
-		args: ['--sessions-dir', path.join(root, 'transcript'), '--connect', 'none', '--hotkey', 'off', '--trigger', 'voice'],
+		args: ['--sessions-dir', path.join(root, 'transcript'), '--connect', 'none', '--hotkey', 'off', '--trigger', 'voice', '--model', testModel],
 	});
 	const voicePlayer = await startSignalPlayer({server, signal: `wav:${track}`, channels: 2, to: ['vbtranscript:in_1', 'vbtranscript:in_2']});
 	const toTranscript: number[] = [];
 	for (const n of ['001', '002']) {
 		await transcribing.waitForLine(new RegExp(`capture ${n} ends`), 120_000);
 		const ended = performance.now();
-		await transcribing.waitForLine(new RegExp(`capture ${n} (transcribed|: no speech)`), 300_000);
+		await transcribing.waitForLine(new RegExp(`capture ${n} (transcribed|: no speech|transcription failed)`), 300_000);
 		toTranscript.push((performance.now() - ended) / 1000);
 	}
 	await voicePlayer.stop();
