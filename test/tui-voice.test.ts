@@ -35,12 +35,12 @@ after(async () => {
 });
 
 describe('the terminal UI with --trigger voice', () => {
-	it('shows the voice state and the speech queue on the status line, and lists the voice capture', async t => {
+	it('shows the voice state (and the privacy marker) on the banner, the speech queue on the status line, and lists the voice capture', async t => {
 		const jackName = `tuivoice${process.pid}`;
 		const runtime = await fs.mkdtemp(path.join(root, 'rt-'));
 		const command =
 			`unset DISPLAY WAYLAND_DISPLAY; ${process.execPath} ${cliPath} --jack-name ${jackName} --connect none --buffer-seconds 2 ` +
-			`--sessions-dir ${path.join(root, 'sessions')} --trigger voice --speech-queue 3 --model ${testModel}`;
+			`--sessions-dir ${path.join(root, 'sessions')} --trigger voice --speech-queue 3 --model ${testModel} --keep transcript`;
 		const terminal = await TmuxTerminal.start(command, {
 			columns: 100,
 			env: {
@@ -54,7 +54,8 @@ describe('the terminal UI with --trigger voice', () => {
 		t.after(async () => terminal.dispose());
 		// The voice state at the right of the banner's first line; the speech queue on the status line.
 		const idle = await terminal.waitFor(/IDLE .* voice: listening │\n(.*\n)+.*speech queue 0\/3 \(0 of 100 s\)/);
-		assert.match(idle.split('\n')[1]!, /IDLE .* voice: listening/);
+		// --keep transcript's marker stays on the banner beside it.
+		assert.match(idle.split('\n')[1]!, /IDLE .* PRIVATE: audio is not kept {2}· {2}voice: listening │/);
 		const player = await startSignalPlayer({server, signal: `wav:${trackPath}`, channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
 		t.after(async () => {
 			await player.stop();

@@ -1,10 +1,12 @@
 import type {Settings} from '../config/settings-schema.js';
-import type {Session} from '../session/session.js';
+import {captureNumber, type Session} from '../session/session.js';
 import type {TranscriptState} from '../session/transcript-state.js';
 import type {SpeechEvidence} from '../transcribe/salience.js';
 import type {SpeechQueueStats} from '../transcribe/speech-queue.js';
 import type {Store} from '../util/store.js';
 import {CaptureEncoder} from './capture-encoder.js';
+import {discardCaptureAudio} from '../session/discard-audio.js';
+import {Keep} from '../session/keep-mode.js';
 import type {ExitPath} from './exit-path.js';
 import {CaptureTranscriber, type EngineChoice} from './transcription.js';
 
@@ -35,10 +37,22 @@ export const startAfterCapture = (
 	if (encoder) {
 		exitPath.add('encoding', async () => encoder.dispose());
 	}
+	// A session that keeps no audio (--keep transcript) deletes it once the transcript is settled (a
+	// failed one too: privacy comes first); one stopped by a quit is left for the next start.
+	const discard = (session: Session, index: number): void => {
+		void discardCaptureAudio(session, index).then(
+			() => settled(session, index),
+			(error: unknown) => say(`capture ${captureNumber(index)}: its audio could not be deleted (--keep transcript): ${error instanceof Error ? error.message : String(error)}`),
+		);
+	};
 	// Whisper reads the WAV: a capture is encoded once its transcript is settled.
 	const transcriber = settings.transcription
-		? new CaptureTranscriber(settings, say, (session, index) => {
-				if (encoder) {
+		? new CaptureTranscriber(settings, say, (session, index, stopping) => {
+				if (session.manifest.keep === Keep.transcript) {
+					if (!stopping) {
+						discard(session, index);
+					}
+				} else if (encoder) {
 					encoder.encode(session, index);
 				} else {
 					settled(session, index);

@@ -1,4 +1,4 @@
-import {readdirSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Settings} from '../config/settings-schema.js';
 import type {ControlHandler} from '../control/control-server.js';
@@ -9,6 +9,8 @@ import type {ApiServer} from '../server/api-server.js';
 import {isLoopbackHost} from '../server/request-guard.js';
 import {captureBaseName} from '../session/session-transcript.js';
 import type {Session} from '../session/session.js';
+import {Keep} from '../session/keep-mode.js';
+import {manifestFile, parseManifest} from '../session/session-manifest.js';
 import {ensureAppDir} from '../util/app-dirs.js';
 import type {ExitPath} from './exit-path.js';
 
@@ -82,7 +84,7 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 		if (settings.archiveCaptures) {
 			// Captures of sessions being archived that a quit or crash left behind go first.
 			for (const dir of sessionDirs(sessionsRoot).filter(started.hasSession)) {
-				started.addCapture(captureFiles(dir));
+				started.addCapture(keptFiles(captureFiles(dir), sessionKeep(dir)));
 			}
 		}
 	}
@@ -159,7 +161,7 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 		captureSettled(session, index) {
 			const record = session.getSnapshot().captures.find(capture => capture.index === index);
 			if (archiver !== undefined && settings.archiveCaptures && record !== undefined) {
-				archiver.addCapture(captureFiles(session.dir, captureBaseName(record)));
+				archiver.addCapture(keptFiles(captureFiles(session.dir, captureBaseName(record)), session.manifest.keep));
 			}
 		},
 		subscribe(listener) {
@@ -181,6 +183,20 @@ const sessionDirs = (root: string): string[] => {
 		return [];
 	}
 };
+
+/** A session's keep mode, read from its manifest (an unreadable one keeps audio, as omega13 did before). */
+const sessionKeep = (dir: string): Keep | undefined => {
+	const manifestPath = path.join(dir, manifestFile);
+	try {
+		return parseManifest(readFileSync(manifestPath, 'utf8'), manifestPath).keep;
+	} catch {
+		return undefined;
+	}
+};
+
+/** What may leave the machine: from a session that keeps no audio, only the transcript files (a quit may have left audio). */
+const keptFiles = (files: readonly string[], keep: Keep | undefined): string[] =>
+	keep === Keep.transcript ? files.filter(file => /\.(txt|json)$/.test(file)) : [...files];
 
 /**
  * A capture's files (`001.wav` or `.flac`/`.opus`, `001.txt`, `001.json`), or every capture's when no

@@ -23,6 +23,7 @@ import {missingModelNotice} from './transcription.js';
 import {RecoveredCaptures} from './recovered-captures.js';
 import {transcribeOpenSession} from './control-transcribe.js';
 import {captureNumber, type Session} from '../session/session.js';
+import {Keep, privateMarker} from '../session/keep-mode.js';
 import {statusReport} from './status-report.js';
 import {startAudioServices, type AudioServices} from './audio-services.js';
 import type {StatusReport, TranscribeRequest} from '../control/control-protocol.js';
@@ -37,6 +38,26 @@ export type RunOptions = {
 	readonly source: SourceChoice;
 	/** --serve-host was given on the command line: only then may the API listen beyond loopback. @default false */
 	readonly serveHostFromFlag?: boolean;
+};
+
+/**
+ * `--keep transcript` checked against the other settings: it needs transcription (a refusal saying
+ * how), and it turns rolling persistence off (said). The settings the audio services then get, and the
+ * lines to say at start.
+ */
+const checkKeep = (settings: Settings): {settings: Settings; lines: string[]} => {
+	if (settings.keep !== Keep.transcript) {
+		return {settings, lines: []};
+	}
+	if (!settings.transcription) {
+		throw new Error('--keep transcript keeps only transcripts, but transcription is off (--no-transcribe, or `transcription: false` in the config): turn it on, or use --keep audio');
+	}
+	const lines = [`${privateMarker} (--keep transcript): each capture's audio is deleted once its transcript is written`];
+	if (settings.persist > 0) {
+		lines.push('--keep transcript: rolling persistence (--persist) is off: it would keep hours of audio');
+		return {settings: {...settings, persist: 0}, lines};
+	}
+	return {settings, lines};
 };
 
 /** Everything a running omega13 holds; each part is registered with the exit path as it is made. */
@@ -71,10 +92,14 @@ export type Recorder = {
  */
 export const startRecorder = async (settings: Settings, run: RunOptions, report: Reporter, exitPath: ExitPath): Promise<Recorder> => {
 	const {say} = report;
+	const privacy = checkKeep(settings);
 	// Before anything is made or opened: a second instance with the same name is refused leaving no trace.
 	const socketPath = controlSocketPath(await ensureAppDir('runtime'), settings.jackName);
 	await removeStaleSocket(socketPath);
 	const sessionsRoot = await ensurePrivateDir(settings.sessionsDir, {existing: 'warn', warn: say});
+	for (const line of privacy.lines) {
+		say(line);
+	}
 	const repairs = await repairSessions(sessionsRoot);
 	for (const repair of repairs) {
 		if (repair.action === 'failed') {
@@ -109,6 +134,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 			engine.setSessionDir(session.dir);
 			sessionView.follow(session);
 		},
+		keep: settings.keep,
 		onCaptureFinished: (session, index) => {
 			const voiceEnd = voice?.takeFinished(index);
 			const drop = voiceEnd?.drop;
@@ -188,6 +214,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	const fullStatus = (): StatusReport => ({
 		...statusReport(engine.getSnapshot(), settings.jackName),
 		...services?.status(),
+		keep: settings.keep,
 		...(voice === undefined ? {} : {voice: voice.state}),
 		...(voice === undefined || afterCapture.speechQueue === undefined ? {} : {speechQueue: afterCapture.speechQueue.getSnapshot()}),
 	});
@@ -201,7 +228,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 	const control = await ControlServer.listen(socketPath, handler);
 	exitPath.add('control socket', async () => control.dispose());
 	services = await startAudioServices({
-		settings,
+		settings: privacy.settings,
 		serveHostFromFlag: run.serveHostFromFlag ?? false,
 		engine,
 		sessionsRoot,

@@ -19,7 +19,7 @@ export class RecoveredCaptures {
 	async queue(reports: readonly RepairReport[], finished: (session: Session, index: number) => void): Promise<void> {
 		const byDir = new Map<string, string[]>();
 		for (const report of reports) {
-			if ((report.action === 'recovered' || report.action === 'added') && report.file !== undefined) {
+			if ((report.action === 'recovered' || report.action === 'added' || report.action === 'private') && report.file !== undefined) {
 				byDir.set(report.sessionDir, [...(byDir.get(report.sessionDir) ?? []), report.file]);
 			}
 		}

@@ -13,6 +13,7 @@ import {startRecorder, type Recorder, type RunOptions} from './recorder.js';
 import {describePersist} from '../persist/describe-persist.js';
 import {printingReporter, type Reporter} from './reporter.js';
 import {describeSpeechQueue} from '../transcribe/speech-queue.js';
+import {Keep, privateMarker} from '../session/keep-mode.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -150,6 +151,9 @@ const runTui = async (settings: Settings, run: RunOptions, io: Output): Promise<
 	};
 	showServices();
 	exitPath.add('services view', recorder.services.subscribe(showServices));
+	if (settings.keep === Keep.transcript) {
+		status.update(current => ({...current, badges: [privateMarker, ...(current.badges ?? [])]}));
+	}
 	const {voice, speechQueue} = recorder;
 	if (voice !== undefined) {
 		const showVoice = (): void => {

@@ -99,11 +99,17 @@ export class CaptureTranscriber {
 	/** The speech queue (voice captures waiting for transcripts), for the TUI and `status`. */
 	readonly speechQueue: Store<SpeechQueueStats>;
 
-	/** `onSettled` is told when a capture's transcript is done or failed (the WAV is free to go). */
+	/** Set as the queue is disposed: the failures that follow are a quit's, not the capture's. */
+	#stopping = false;
+
+	/**
+	 * `onSettled` is told when a capture's transcript is done or failed (the WAV is free to go); `stopping`
+	 * when it failed because omega13 is quitting.
+	 */
 	constructor(
 		settings: EngineChoice & Pick<Settings, 'clipboard' | 'type' | 'notify' | 'speechQueueSegments' | 'speechQueueSeconds'>,
 		say: (line: string) => void,
-		onSettled?: (session: Session, index: number) => void,
+		onSettled?: (session: Session, index: number, stopping: boolean) => void,
 	) {
 		this.#say = say;
 		const {type, notify} = settings;
@@ -131,7 +137,7 @@ export class CaptureTranscriber {
 				}
 				const session = this.#sessions.get(event.sessionDir);
 				if (event.type === 'state' && session && (transcriptFinished(event.state) || event.state.status === 'failed')) {
-					onSettled?.(session, event.index);
+					onSettled?.(session, event.index, this.#stopping);
 				}
 			},
 		});
@@ -143,6 +149,11 @@ export class CaptureTranscriber {
 	 */
 	transcribe(session: Session, index: number, evidence?: SpeechEvidence): Promise<TranscriptState> {
 		this.#sessions.set(session.dir, session);
+		if (session.manifest.captures.find(capture => capture.index === index)?.audioDiscardedAt !== undefined) {
+			const reason = `capture ${captureNumber(index)} cannot be transcribed again: its audio was deleted once transcribed (--keep transcript)`;
+			this.#say(reason);
+			return Promise.resolve({status: 'failed', reason});
+		}
 		try {
 			return this.#queue.enqueue(session, index, evidence);
 		} catch (error) {
@@ -154,6 +165,7 @@ export class CaptureTranscriber {
 
 	/** Stops whisper (a running job is killed; its capture is picked up again by `omega13 transcribe`). */
 	async dispose(): Promise<void> {
+		this.#stopping = true;
 		await this.#queue.dispose();
 		await this.#delivery?.dispose();
 	}

@@ -1,5 +1,6 @@
-import {describeSpeechQueue} from '../transcribe/speech-queue.js';
 import type {Output} from '../app/output.js';
+import {Keep, privateMarker} from '../session/keep-mode.js';
+import {describeSpeechQueue} from '../transcribe/speech-queue.js';
 import {NotRunningError, sendControl} from '../control/control-client.js';
 import type {ControlCommand, StatusReport} from '../control/control-protocol.js';
 import {findInstance, SeveralRunningError} from '../control/find-instance.js';
@@ -81,6 +82,9 @@ export const describeStatus = (status: StatusReport): string => {
 	if (status.archive) {
 		const {target, uploaded, pending, failing} = status.archive;
 		lines.push(`archive: ${target}, ${uploaded} uploaded, ${pending} waiting${failing === undefined ? '' : `; failing: ${failing}`}`);
+	}
+	if (status.keep === Keep.transcript) {
+		lines.push(`${privateMarker}: each capture's audio is deleted once transcribed (--keep transcript)`);
 	}
 	if (status.voice !== undefined) {
 		lines.push(`voice trigger: ${status.voice}` + (status.speechQueue === undefined ? '' : `; ${describeSpeechQueue(status.speechQueue)}`));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {z} from 'zod';
+import {Keep} from '../session/keep-mode.js';
 import {ringBytes} from '../engine/audio-ring.js';
 import {jackClientNamePattern, jackPortNamePattern} from '../engine/jack-names.js';
 import {defaultHotkey, parseHotkey} from '../hotkey/parse-hotkey.js';
@@ -217,6 +218,16 @@ export const settingSpecs = {
 	voiceHangoverSeconds: range('voice-hangover', 'S', 0.2, 60, 'seconds', 1.5, 'Voice trigger: seconds without speech that end a capture, 0.2 to 60'),
 	voiceMaxSeconds: range('voice-max', 'S', 5, 3600, 'seconds', 120, 'Voice trigger: a capture this long goes on in a new one, with no frame lost or repeated, 5 to 3600 s'),
 	voiceMinSpeechSeconds: range('voice-min-speech', 'S', 0.1, 10, 'seconds', 0.4, 'Voice trigger: a voice capture that held less speech than this is dropped when it ends, 0.1 to 10 s'),
+	keep: row({
+		flag: 'keep',
+		value: text('WHAT'),
+		schema: z.enum(Keep),
+		expected: '"audio" or "transcript"',
+		default: Keep.audio,
+		help: 'What a capture leaves: audio (and its transcript), or transcript (the audio is deleted once transcribed)',
+		about:
+			'What a capture leaves: "audio" (the audio and its transcript) or "transcript" (privacy: the audio is deleted once its transcript is written, and --persist is off).',
+	}),
 	speechQueueSegments: row({
 		flag: 'speech-queue',
 		value: number('N'),

@@ -3,6 +3,7 @@ import type {ArchiveStatus} from '../archive/archiver.js';
 import type {EngineSnapshot} from '../engine/engine-snapshot.js';
 import type {PersistStatus} from '../persist/persister.js';
 import type {TranscriptState} from '../session/transcript-state.js';
+import type {Keep} from '../session/keep-mode.js';
 import type {SpeechQueueStats} from '../transcribe/speech-queue.js';
 
 /**
@@ -78,6 +79,8 @@ export type StatusReport = {
 	readonly api?: {readonly url: string} | undefined;
 	readonly persist?: PersistStatus | undefined;
 	readonly archive?: ArchiveStatus | undefined;
+	/** What captures leave: `audio`, or `transcript` (their audio is deleted once transcribed). */
+	readonly keep?: Keep | undefined;
 	/** The voice trigger's state (`--trigger voice|both`): listening, checking, speech, hangover. */
 	readonly voice?: string | undefined;
 	/** The speech queue (voice captures waiting for transcripts), with the voice trigger on. */

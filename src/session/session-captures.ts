@@ -1,5 +1,6 @@
 import {access} from 'node:fs/promises';
 import {join} from 'node:path';
+import type {Keep} from './keep-mode.js';
 import {captureFileBase} from './capture-file-name.js';
 import type {FileNaming} from './file-formats.js';
 import type {CaptureEnd, CaptureFinal, CaptureSink, CaptureSinkEvents, CaptureSinkFactory, CaptureStart} from '../engine/capture-sink.js';
@@ -21,6 +22,8 @@ export type SessionCapturesOptions = {
 	readonly onSession?: (session: Session) => void;
 	/** Told when a capture's file is final, e.g. to queue it for transcription. */
 	readonly onCaptureFinished?: (session: Session, index: number) => void;
+	/** Recorded in each new session's manifest: `transcript` deletes its audio once transcribed. @default audio */
+	readonly keep?: Keep;
 };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -185,7 +188,7 @@ export class SessionCaptures {
 
 	async #ensureSession(): Promise<Session> {
 		if (!this.#session) {
-			const creating = Session.create(this.#options.sessionsRoot);
+			const creating = Session.create(this.#options.sessionsRoot, this.#options.keep === undefined ? {} : {keep: this.#options.keep});
 			this.#session = creating;
 			creating.then(
 				session => this.#options.onSession?.(session),

@@ -4,6 +4,7 @@ import type {CaptureGap} from '../engine/capture-sink.js';
 import type {Frames, Hertz, Seconds} from '../util/units.js';
 import {sampleFormats, type SampleFormat} from '../wav/sample-format.js';
 import {TranscriptStatus, type TranscriptState} from './transcript-state.js';
+import {Keep} from './keep-mode.js';
 
 /** The manifest's file name inside a session directory. */
 export const manifestFile = 'session.json';
@@ -44,6 +45,8 @@ export type CaptureRecord = {
 	/** Why the capture ended before its stop (`disk full`, `file too large`); absent when it was stopped. */
 	readonly ended?: string;
 	readonly transcript?: TranscriptState;
+	/** When its audio was deleted (`--keep transcript`): `file` names what it was. */
+	readonly audioDiscardedAt?: string;
 };
 
 /** `session.json`. */
@@ -52,6 +55,8 @@ export type SessionManifest = {
 	/** The directory name, e.g. `2025-11-23_14-05-09`. */
 	readonly id: string;
 	readonly createdAt: string;
+	/** `transcript`: the session keeps no audio (`--keep transcript`); absent: it keeps it. */
+	readonly keep?: Keep;
 	/** Sorted by index. */
 	readonly captures: readonly CaptureRecord[];
 };
@@ -90,12 +95,14 @@ export const captureRecordSchema = z.looseObject({
 	gaps: z.array(z.looseObject({atFrame: count, frames: count, cause: z.enum(Object.values(GapCause) as [GapCause, ...GapCause[]])})).optional(),
 	ended: z.string().optional(),
 	transcript: transcriptSchema.optional(),
+	audioDiscardedAt: isoInstant.optional(),
 });
 
 export const sessionManifestSchema = z.looseObject({
 	version: z.literal(manifestVersion),
 	id: z.string().min(1),
 	createdAt: isoInstant,
+	keep: z.enum(Keep).optional(),
 	captures: z.array(captureRecordSchema),
 });
 

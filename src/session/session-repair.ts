@@ -18,6 +18,9 @@ import {
 import {readWavInfo, type WavInfo} from '../wav/wav-reader.js';
 import {repairWav} from '../wav/wav-repair.js';
 import {sessionDirs} from './session-dirs.js';
+import {Keep} from './keep-mode.js';
+import {transcriptFinished} from './transcript-state.js';
+import {syncDirectory} from '../util/sync-directory.js';
 
 export const RepairAction = {
 	/** A capture left in `recording` (the process died) or with stale header sizes was repaired. */
@@ -33,6 +36,13 @@ export const RepairAction = {
 	rebuilt: 'rebuilt',
 	/** Left alone: another live process has the session open, or its manifest is from a newer version. */
 	skipped: 'skipped',
+	/**
+	 * A capture of a `--keep transcript` session whose audio a quit or crash left on disk before its
+	 * transcript: it is transcribed now, then its audio deleted.
+	 */
+	private: 'private',
+	/** The same, but its transcript was done: the audio it no longer needs is deleted now. */
+	discarded: 'discarded',
 	/** Something could not be repaired; nothing was deleted. */
 	failed: 'failed',
 } as const;
@@ -119,6 +129,7 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 	await recoverCaptures(repair);
 	await addMissingCaptures(repair, wavFiles);
 	failUnfinishedTranscriptions(repair);
+	await settlePrivateAudio(repair, names);
 	if (repair.changed) {
 		await writeJsonAtomic(path.join(dir, manifestFile), manifestForDisk({...repair.manifest, captures: sortCaptures(repair.captures)}));
 	}
@@ -127,6 +138,41 @@ export const repairSession = async (dir: string): Promise<RepairReport[]> => {
 	await unlink(path.join(dir, reserveFile)).catch(() => undefined);
 	await clearStaleSessionLock(dir);
 	return repair.reports;
+};
+
+/**
+ * In a `--keep transcript` session, audio left on disk by a run that quit or died: deleted when its
+ * transcript is done, otherwise reported `private` (the start-up queues it for transcription, after which
+ * it is deleted). Nothing is deleted that has no transcript.
+ */
+const settlePrivateAudio = async (repair: SessionRepair, names: readonly string[]): Promise<void> => {
+	const {dir, captures, reports} = repair;
+	if (repair.manifest.keep !== Keep.transcript) {
+		return;
+	}
+	const reported = new Set(reports.map(report => report.file));
+	for (const [position, capture] of captures.entries()) {
+		if (capture.audioDiscardedAt !== undefined || !names.includes(capture.file) || capture.state === 'recording') {
+			continue;
+		}
+		if (!transcriptFinished(capture.transcript)) {
+			if (!reported.has(capture.file)) {
+				reports.push(reportOf(dir, capture.file, 'private', 'audio left by a run that stopped first: transcribed now, then deleted (--keep transcript)'));
+			}
+			continue;
+		}
+		await unlink(path.join(dir, capture.file)).catch((error: NodeJS.ErrnoException) => {
+			if (error.code !== 'ENOENT') {
+				throw error;
+			}
+		});
+		captures[position] = {...capture, audioDiscardedAt: new Date().toISOString()};
+		repair.changed = true;
+		reports.push(reportOf(dir, capture.file, 'discarded', 'audio deleted: its transcript is done (--keep transcript)'));
+	}
+	if (repair.changed) {
+		await syncDirectory(dir);
+	}
 };
 
 /**

@@ -2,6 +2,7 @@ import {readdirSync} from 'node:fs';
 import {chmod, mkdir, readFile, rm} from 'node:fs/promises';
 import path from 'node:path';
 import {writeJsonAtomic} from './atomic-write.js';
+import {Keep} from './keep-mode.js';
 import {acquireSessionLock, releaseSessionLock} from './session-lock.js';
 import {readTranscriptTexts} from './session-transcript.js';
 import {
@@ -19,6 +20,8 @@ import {
 export type SessionCreateOptions = {
 	/** The session's creation time, which also names its directory. @default new Date() */
 	readonly now?: Date;
+	/** `transcript`: recorded in the manifest, so every later run deletes this session's audio once transcribed. @default audio */
+	readonly keep?: Keep;
 };
 
 /** A capture slot handed out by `nextCapture`. */
@@ -88,7 +91,8 @@ export class Session {
 		const dir = path.join(root, id);
 		// mkdir's mode passes through the umask; make sure no group/other bits survive an odd one.
 		await chmod(dir, 0o700);
-		const session = new Session(dir, freezeManifest({version: manifestVersion, id, createdAt: now.toISOString(), captures: []}));
+		const keep = options.keep === Keep.transcript ? {keep: Keep.transcript} : {};
+		const session = new Session(dir, freezeManifest({version: manifestVersion, id, createdAt: now.toISOString(), ...keep, captures: []}));
 		await acquireSessionLock(dir);
 		await session.#save();
 		return session;
