@@ -70,7 +70,7 @@ type Ring = Pick<AudioEngine, 'ringSpan' | 'copyFromRing' | 'start' | 'stop' | '
  * speech and says where it began. A capture starts `prerollSeconds` before that onset, ends after
  * `hangoverSeconds` without speech, and at `maxSeconds` goes on in a new capture from the very next
  * frame. The hotkey keeps working beside it: a capture started by hand is ended by the hangover once it
- * held speech; one stopped by hand is not started again until the input has gone quiet.
+ * held speech; one stopped by hand is not started again until the input has been quiet for a hangover.
  */
 export class VoiceTrigger {
 	readonly #engine: Ring;
@@ -90,7 +90,7 @@ export class VoiceTrigger {
 	#lastSpeech: Frames | undefined;
 	/** Speech before this frame belongs to a capture that ended: a new one looks only after it. */
 	#searchFrom: Frames = 0;
-	/** A capture was stopped by hand in speech: start none until the input goes quiet. */
+	/** A capture was stopped by hand in speech: start none until the input has been quiet for a hangover. */
 	#holdUntilQuiet = false;
 	/** What the open capture's salience will be computed from, while the trigger owns that capture. */
 	#evidence: {readonly index: number; readonly meter: SpeechEvidenceMeter} | undefined;
@@ -171,7 +171,8 @@ export class VoiceTrigger {
 		if (db >= endDb) {
 			this.#lastSound = end;
 			this.#evidence?.meter.addBlock(end, db);
-		} else if (this.#holdUntilQuiet && this.#loudSince === undefined) {
+		} else if (this.#holdUntilQuiet && end - this.#lastSound >= this.#options.hangoverSeconds * stream.sampleRate) {
+			// Quiet for a hangover, not a pause between two words: that speech is over.
 			this.#holdUntilQuiet = false;
 		}
 		// Loud for long enough while listening: look now, not at the next tick (up to 150 ms later). Not
