@@ -233,7 +233,7 @@ export const startRecorder = async (settings: Settings, run: RunOptions, report:
 		engine,
 		sessionsRoot,
 		control: handler,
-		report: () => statusReport(engine.getSnapshot(), settings.jackName),
+		report: fullStatus,
 		version: packageVersion(),
 		say,
 		exitPath,
