@@ -17,22 +17,21 @@ import {RecorderProcess, runCli} from './helpers/recorder-process.js';
 import {startSignalPlayer} from './helpers/signal-player.js';
 import {startVoiceRecorder} from './helpers/voice-recorder.js';
 import {waitUntil} from './helpers/wait-until.js';
-import {jfkWav, testModel, whisperTestEnv} from './helpers/whisper.js';
+import {buildTrack} from './helpers/sox-track.js';
+import {testModel, whisperTestEnv} from './helpers/whisper.js';
 
 const run = promisify(execFile);
 
 let server: JackServer;
 let root: string;
 let trackPath: string;
+let speechPath: string;
 
 before(async () => {
 	server = await startJackServer({sync: true});
 	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-keep-'));
-	const float = ['-r', '48000', '-c', '2', '-b', '32', '-e', 'floating-point'];
-	await run('sox', ['-n', ...float, path.join(root, 'silence.wav'), 'trim', '0', '3']);
-	await run('sox', [jfkWav, ...float, path.join(root, 'speech.wav'), 'trim', '0', '5.2']);
-	trackPath = path.join(root, 'track.wav');
-	await run('sox', [path.join(root, 'silence.wav'), path.join(root, 'speech.wav'), ...Array(6).fill(path.join(root, 'silence.wav')), trackPath]);
+	speechPath = await buildTrack(root, [{jfk: {seconds: 5.2}}]);
+	trackPath = await buildTrack(root, [{silence: 3}, {jfk: {seconds: 5.2}}, {silence: 18}]);
 });
 after(async () => {
 	await server?.stop();
@@ -91,7 +90,7 @@ describe('--keep transcript', () => {
 		const first = await RecorderProcess.start({env, jackName, args});
 		t.after(async () => first.dispose());
 		// Speech, so the silence gate lets the capture start whenever it is asked.
-		const player = await startSignalPlayer({server, signal: `wav:${path.join(root, 'speech.wav')}`, channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
+		const player = await startSignalPlayer({server, signal: `wav:${speechPath}`, channels: 2, to: [`${jackName}:in_1`, `${jackName}:in_2`]});
 		t.after(async () => player.stop());
 		await first.waitForStatus(response => (response.status?.bufferFilledSeconds ?? 0) >= 2);
 		const started = await first.control('start');

@@ -5,21 +5,17 @@
  * salient waiting one, and the log names it with its score.
  */
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {privateMiB, formatMiB} from './helpers/process-memory.js';
 import {startVoiceRecorder} from './helpers/voice-recorder.js';
-import {waitUntil} from './helpers/wait-until.js';
-import {jfkWav} from './helpers/whisper.js';
+import {buildTrack} from './helpers/sox-track.js';
 
-const run = promisify(execFile);
 const rate = 48_000;
 
 let server: JackServer;
@@ -32,15 +28,11 @@ const requests: http.ServerResponse[] = [];
 before(async () => {
 	server = await startJackServer({rate, period: 256, sync: true});
 	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-speech-queue-'));
-	const part = (name: string) => path.join(root, `${name}.wav`);
-	const float = ['-r', String(rate), '-c', '2', '-b', '32', '-e', 'floating-point'];
-	await run('sox', ['-n', ...float, part('silence'), 'trim', '0', '4']);
 	// "And so my fellow Americans, ask not": two of jfk.wav's golden speech segments.
-	await run('sox', [jfkWav, ...float, part('loud'), 'trim', '0', '5.2']);
+	const loud = {jfk: {seconds: 5.2}};
 	// "And so my fellow Americans", 20 dB quieter: shorter and quieter, so less salient.
-	await run('sox', [jfkWav, ...float, part('quiet'), 'trim', '0', '2.9', 'gain', '-20']);
-	trackPath = part('track');
-	await run('sox', [part('silence'), part('loud'), part('silence'), part('quiet'), part('silence'), part('loud'), part('silence'), part('silence'), trackPath]);
+	const quiet = {jfk: {seconds: 2.9, gainDb: -20}};
+	trackPath = await buildTrack(root, [{silence: 4}, loud, {silence: 4}, quiet, {silence: 4}, loud, {silence: 8}], rate);
 	// whisper.cpp's server shape: it reads each upload, then never answers.
 	stalled = http.createServer((request, response) => {
 		request.resume();

@@ -4,30 +4,24 @@
  * listed like any other.
  */
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {cliPath} from './helpers/recorder-process.js';
 import {startSignalPlayer} from './helpers/signal-player.js';
 import {TmuxTerminal} from './helpers/tmux-terminal.js';
-import {jfkWav, testModel, testModelsDir} from './helpers/whisper.js';
+import {buildTrack} from './helpers/sox-track.js';
+import {testModel, testModelsDir} from './helpers/whisper.js';
 
-const run = promisify(execFile);
 let server: JackServer;
 let root: string;
 let trackPath: string;
 before(async () => {
 	server = await startJackServer({sync: true});
 	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-tui-voice-'));
-	const float = ['-r', '48000', '-c', '2', '-b', '32', '-e', 'floating-point'];
-	await run('sox', ['-n', ...float, path.join(root, 'silence.wav'), 'trim', '0', '3']);
-	await run('sox', [jfkWav, ...float, path.join(root, 'speech.wav'), 'trim', '0', '5.2']);
-	trackPath = path.join(root, 'track.wav');
-	await run('sox', [path.join(root, 'silence.wav'), path.join(root, 'speech.wav'), path.join(root, 'silence.wav'), path.join(root, 'silence.wav'), trackPath]);
+	trackPath = await buildTrack(root, [{silence: 3}, {jfk: {seconds: 5.2}}, {silence: 6}]);
 });
 after(async () => {
 	await server?.stop();

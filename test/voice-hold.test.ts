@@ -4,19 +4,16 @@
  * one as usual. Real JACK server (synchronous), real Silero VAD.
  */
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {readWav, type WavData} from '../src/wav/wav-reader.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {startVoiceRecorder} from './helpers/voice-recorder.js';
 import {waitUntil} from './helpers/wait-until.js';
-import {jfkWav} from './helpers/whisper.js';
+import {buildTrack} from './helpers/sox-track.js';
 
-const run = promisify(execFile);
 const rate = 48_000;
 
 let server: JackServer;
@@ -27,13 +24,9 @@ let speech: WavData;
 before(async () => {
 	server = await startJackServer({rate, period: 256, sync: true});
 	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-voice-hold-'));
-	const float = ['-r', String(rate), '-c', '2', '-b', '32', '-e', 'floating-point'];
-	await run('sox', ['-n', ...float, path.join(root, 'silence.wav'), 'trim', '0', '3']);
-	await run('sox', [jfkWav, ...float, path.join(root, 'jfk.wav')]);
-	speech = await readWav(path.join(root, 'jfk.wav'));
+	speech = await readWav(await buildTrack(root, [{jfk: {}}], rate));
 	// 3 s silence, jfk.wav (11 s, pauses between its phrases), 3 s silence: then it loops.
-	trackPath = path.join(root, 'track.wav');
-	await run('sox', [path.join(root, 'silence.wav'), path.join(root, 'jfk.wav'), path.join(root, 'silence.wav'), trackPath]);
+	trackPath = await buildTrack(root, [{silence: 3}, {jfk: {}}, {silence: 3}], rate);
 });
 after(async () => {
 	await server?.stop();

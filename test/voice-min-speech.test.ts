@@ -4,17 +4,14 @@
  * file and record go), with a line that says why.
  */
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {startVoiceRecorder} from './helpers/voice-recorder.js';
-import {jfkWav} from './helpers/whisper.js';
+import {buildTrack} from './helpers/sox-track.js';
 
-const run = promisify(execFile);
 const rate = 48_000;
 
 let server: JackServer;
@@ -24,13 +21,8 @@ let trackPath: string;
 before(async () => {
 	server = await startJackServer({rate, period: 256, sync: true});
 	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-min-speech-'));
-	const part = (name: string) => path.join(root, `${name}.wav`);
-	const float = ['-r', String(rate), '-c', '2', '-b', '32', '-e', 'floating-point'];
-	await run('sox', ['-n', ...float, part('silence'), 'trim', '0', '4']);
 	// "And so my fellow Americans": about 2.4 s of speech, under a 4 s minimum.
-	await run('sox', [jfkWav, ...float, part('speech'), 'trim', '0', '2.9']);
-	trackPath = part('track');
-	await run('sox', [part('silence'), part('speech'), part('silence'), trackPath]);
+	trackPath = await buildTrack(root, [{silence: 4}, {jfk: {seconds: 2.9}}, {silence: 4}], rate);
 });
 after(async () => {
 	await server?.stop();

@@ -3,20 +3,17 @@
  * sample-exact), with the real Silero VAD model: the track a person would test it with, built by sox.
  */
 import assert from 'node:assert/strict';
-import {execFile} from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {promisify} from 'node:util';
 import {after, before, describe, it} from 'node:test';
 import {readWav, type WavData} from '../src/wav/wav-reader.js';
 import {verifyCounter} from './helpers/counter-signal.js';
 import {startJackServer, type JackServer} from './helpers/jack-server.js';
 import {startVoiceRecorder as startVoice, type RecordedCapture} from './helpers/voice-recorder.js';
 import {waitUntil} from './helpers/wait-until.js';
-import {jfkWav} from './helpers/whisper.js';
+import {buildTrack} from './helpers/sox-track.js';
 
-const run = promisify(execFile);
 const rate = 48_000;
 /** whisper.cpp's golden speech segments of jfk.wav (Silero v6.2.0), seconds. */
 const jfkSpeechStarts = [0.32, 3.27, 5.38, 8.16];
@@ -32,13 +29,7 @@ let trackPath: string;
 before(async () => {
 	server = await startJackServer({rate, period: 256, sync: true});
 	root = await fs.mkdtemp(path.join(os.tmpdir(), 'omega13-voice-'));
-	const part = (name: string) => path.join(root, `${name}.wav`);
-	const float = ['-r', String(rate), '-c', '2', '-b', '32', '-e', 'floating-point'];
-	await run('sox', ['-n', ...float, part('silence'), 'trim', '0', '3']);
-	await run('sox', [jfkWav, ...float, part('jfk')]);
-	await run('sox', ['-n', ...float, part('noise'), 'synth', '4', 'pinknoise', 'gain', '-n', '-18']);
-	trackPath = part('track');
-	await run('sox', [part('silence'), part('jfk'), part('noise'), part('jfk'), part('silence'), trackPath]);
+	trackPath = await buildTrack(root, [{silence: 3}, {jfk: {}}, {pinkNoise: 4, peakDb: -18}, {jfk: {}}, {silence: 3}], rate);
 	track = await readWav(trackPath);
 });
 after(async () => {
