@@ -178,4 +178,34 @@ describe('archiving persisted chunks to S3 (s3rver on loopback)', () => {
 		assert.equal(JSON.parse((await s3.object(`car/sessions/${session}/001.json`)).toString()).capture, 1);
 		await stop(api);
 	});
+
+	it('--archive-captures uploads at the next start a capture whose upload a quit cut short, though the server never answered that run', async () => {
+		const home = await fs.mkdtemp(path.join(scratch, 'cut-'));
+		const start = async () => {
+			const api = await startApiRecorder({
+				server,
+				bufferSeconds: 1,
+				home,
+				env: whisperTestEnv({...s3Credentials}),
+				args: ['--persist-dir', path.join(home, 'persist'), '--archive', 's3://dashcam/car/', '--archive-endpoint', s3.endpoint, '--archive-captures', '--transcribe', '--model', testModel],
+			});
+			running.push(api);
+			return api;
+		};
+		await s3.stop();
+		const first = await start();
+		assert.equal((await first.get('/capture/start', {method: 'POST'})).status, 200);
+		await first.recorder.recordedLive(0.3);
+		assert.equal((await first.get('/capture/stop', {method: 'POST'})).status, 200);
+		await first.recorder.waitForLine(/capture 001 transcribed/, 120_000);
+		await waitForApiStatus(first, s => s.archive?.pending >= 3 && s.archive.failing !== undefined, 60_000);
+		await stop(first);
+		await s3.start();
+		const second = await start();
+		await waitForApiStatus(second, s => s.archive?.uploaded >= 3 && s.archive.pending === 0, 60_000);
+		const [session] = await fs.readdir(second.sessionsDir);
+		const keys = [...s3.puts().keys()].filter(key => key.startsWith(`car/sessions/${session}/`)).sort();
+		assert.deepEqual(keys, ['001.json', '001.txt', '001.wav'].map(name => `car/sessions/${session}/${name}`));
+		await stop(second);
+	});
 });

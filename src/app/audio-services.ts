@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Settings} from '../config/settings-schema.js';
 import type {ControlHandler} from '../control/control-server.js';
@@ -83,7 +83,7 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 		exitPath.add('archive uploads', async () => started.dispose());
 		if (settings.archiveCaptures) {
 			// Captures of sessions being archived that a quit or crash left behind go first.
-			for (const dir of sessionDirs(sessionsRoot).filter(started.hasSession)) {
+			for (const dir of sessionDirs(sessionsRoot).filter(dir => started.hasSession(dir) || existsSync(path.join(dir, archiveMarker)))) {
 				started.addCapture(keptFiles(captureFiles(dir), sessionKeep(dir)));
 			}
 		}
@@ -161,6 +161,7 @@ export const startAudioServices = async ({settings, serveHostFromFlag, engine, s
 		captureSettled(session, index) {
 			const record = session.getSnapshot().captures.find(capture => capture.index === index);
 			if (archiver !== undefined && settings.archiveCaptures && record !== undefined) {
+				markArchived(session.dir);
 				archiver.addCapture(keptFiles(captureFiles(session.dir, captureBaseName(record)), session.manifest.keep));
 			}
 		},
@@ -181,6 +182,21 @@ const sessionDirs = (root: string): string[] => {
 		return readdirSync(root, {withFileTypes: true}).filter(entry => entry.isDirectory()).map(entry => path.join(root, entry.name));
 	} catch {
 		return [];
+	}
+};
+
+/**
+ * Marks a session as archived from its first settled capture on, before any upload has succeeded, so
+ * that captures a quit cut short go at the next start even when the server never answered this run.
+ * (A dot file: never a capture file, never uploaded.)
+ */
+const archiveMarker = '.archived';
+
+const markArchived = (sessionDir: string): void => {
+	try {
+		writeFileSync(path.join(sessionDir, archiveMarker), '', {flag: 'wx', mode: 0o600});
+	} catch {
+		// There already, or the directory went: the journal still knows sessions with an upload.
 	}
 };
 
