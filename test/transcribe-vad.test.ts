@@ -80,6 +80,30 @@ describe('Silero VAD in the transcription process, with the real weights', () =>
 		assert.deepEqual(await child.detectSpeech(new Float32Array(100)), [], 'less than one Silero frame is no speech');
 	});
 
+	test('recycled between two calls, the detector answers the very next call from a fresh process, and the old one goes', async () => {
+		const {data} = await readWav(jfkWav);
+		const first = data.subarray(0, 3 * vadSampleRate);
+		assert.equal((await child.detectSpeech(first)).length > 0, true);
+		const old = child.pid;
+		assert.equal(child.recycle(), true);
+		// Right after: this call must not go to the process that is ending (it would fail with its SIGTERM).
+		assert.equal((await child.detectSpeech(first)).length > 0, true);
+		assert.notEqual(child.pid, old);
+		const gone = async (): Promise<boolean> => {
+			for (let waited = 0; waited < 10_000; waited += 50) {
+				try {
+					process.kill(old!, 0);
+				} catch {
+					return true;
+				}
+				await delay(50);
+			}
+			return false;
+		};
+		assert.equal(await gone(), true, 'the recycled process has ended');
+		assert.equal((await child.detectSpeech(first)).length > 0, true, 'its end does not fail the new process\'s calls');
+	});
+
 	test('a missing Silero model is refused with the command that fetches it', async () => {
 		const missing = new WhisperChild({vadModel: path.join(root, 'nothing.bin')});
 		await assert.rejects(missing.detectSpeech(new Float32Array(16_000)), {

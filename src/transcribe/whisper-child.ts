@@ -66,6 +66,8 @@ export class WhisperChild implements SpeechDetector {
 	readonly #options: WhisperChildOptions;
 	readonly #pending = new Map<number, Pending>();
 	#running: Running | undefined;
+	/** A recycled process on its way out. */
+	#retiring: Running | undefined;
 	#nextId = 1;
 	#disposed = false;
 	/** `cpu`, `cuda` or `vulkan` once a process has started. */
@@ -128,17 +130,23 @@ export class WhisperChild implements SpeechDetector {
 			return false;
 		}
 		running.child.kill('SIGTERM');
+		// Until it has gone, a request must not reach it (it would fail with this SIGTERM): the next one
+		// starts a fresh process at once. It is still killed by `dispose()` if it lingers.
+		this.#retiring = running;
+		this.#running = undefined;
 		return true;
 	}
 
 	/** Stops the process (a running job fails as cancelled). Idempotent. */
 	async dispose(): Promise<void> {
 		this.#disposed = true;
-		const running = this.#running;
-		if (running !== undefined && !running.exited) {
-			running.child.kill('SIGKILL');
+		const processes = [this.#running, this.#retiring].filter(running => running !== undefined);
+		for (const running of processes) {
+			if (!running.exited) {
+				running.child.kill('SIGKILL');
+			}
 		}
-		await running?.gone;
+		await Promise.all(processes.map(running => running.gone));
 	}
 
 	async #detect(request: Omit<DetectSpeechRequest, 'id' | 'op'>, signal: AbortSignal): Promise<readonly SpeechSegment[]> {
@@ -271,6 +279,13 @@ export class WhisperChild implements SpeechDetector {
 			settleGone();
 			const why = this.#exitError(exit, running, 'starting');
 			settleReady.reject(why);
+			if (this.#retiring === running) {
+				this.#retiring = undefined;
+			}
+			if (this.#running !== running) {
+				// Recycled, with nothing pending: what is pending now belongs to its successor.
+				return;
+			}
 			for (const [id, pending] of this.#pending) {
 				this.#pending.delete(id);
 				pending.reject(this.#exitError(exit, running, pending.doing));
