@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {execFile, spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {setTimeout as delay} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
@@ -13,6 +13,7 @@ import {readWav} from '../src/wav/wav-reader.js';
 import {vadSampleRate} from '../src/transcribe/speech-detector.js';
 import {spliceSpeech} from '../src/transcribe/speech-splice.js';
 import {WhisperChild} from '../src/transcribe/whisper-child.js';
+import {waitUntil} from './helpers/wait-until.js';
 import {jfkWav, sileroModel} from './helpers/whisper.js';
 
 const run = promisify(execFile);
@@ -89,18 +90,7 @@ describe('Silero VAD in the transcription process, with the real weights', () =>
 		// Right after: this call must not go to the process that is ending (it would fail with its SIGTERM).
 		assert.equal((await child.detectSpeech(first)).length > 0, true);
 		assert.notEqual(child.pid, old);
-		const gone = async (): Promise<boolean> => {
-			for (let waited = 0; waited < 10_000; waited += 50) {
-				try {
-					process.kill(old!, 0);
-				} catch {
-					return true;
-				}
-				await delay(50);
-			}
-			return false;
-		};
-		assert.equal(await gone(), true, 'the recycled process has ended');
+		await waitUntil('the recycled process to end', () => !existsSync(`/proc/${old}`));
 		assert.equal((await child.detectSpeech(first)).length > 0, true, 'its end does not fail the new process\'s calls');
 	});
 

@@ -135,12 +135,10 @@ export class VoiceTrigger {
 		clearTimeout(this.#timer);
 		const quiet = this.#state === VoiceState.listening && this.#loudSince === undefined && !this.#engine.recording;
 		const eager = this.#checkingSince !== undefined && performance.now() - this.#checkingSince < eagerForMs;
-		this.#timer = setTimeout(
-			() => {
-				void this.#tick();
-			},
-			quiet ? quietTickMs : Math.min(eager ? eagerTickMs : Number.POSITIVE_INFINITY, this.#options.tickMs ?? 150),
-		);
+		const tickMs = this.#options.tickMs ?? 150;
+		this.#timer = setTimeout(() => {
+			void this.#tick();
+		}, quiet ? quietTickMs : eager ? Math.min(eagerTickMs, tickMs) : tickMs);
 	}
 
 	/** Starts the detector's process and loads the model now, not when the first speech is waiting. */

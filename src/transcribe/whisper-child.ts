@@ -39,6 +39,8 @@ type Running = {
 	readonly ready: Promise<string>;
 	readonly stderr: string[];
 	exited: boolean;
+	/** Requests sent to this process and not answered: its end fails them, and no other process's. */
+	readonly pending: Map<number, Pending>;
 	/** Settles when the process has gone (or never started). */
 	readonly gone: Promise<void>;
 };
@@ -64,7 +66,6 @@ const stderrLinesKept = 40;
 export class WhisperChild implements SpeechDetector {
 	readonly counters: ChildCounters = {starts: 0, transcriptions: 0, detections: 0, transcribeMs: 0, detectMs: 0};
 	readonly #options: WhisperChildOptions;
-	readonly #pending = new Map<number, Pending>();
 	#running: Running | undefined;
 	/** A recycled process on its way out. */
 	#retiring: Running | undefined;
@@ -126,7 +127,7 @@ export class WhisperChild implements SpeechDetector {
 	 */
 	recycle(): boolean {
 		const running = this.#running;
-		if (running === undefined || running.exited || this.#pending.size > 0) {
+		if (running === undefined || running.exited || running.pending.size > 0) {
 			return false;
 		}
 		running.child.kill('SIGTERM');
@@ -187,8 +188,8 @@ export class WhisperChild implements SpeechDetector {
 		}
 		const id = this.#nextId++;
 		const onAbort = (): void => {
-			const pending = this.#pending.get(id);
-			this.#pending.delete(id);
+			const pending = running.pending.get(id);
+			running.pending.delete(id);
 			pending?.reject(abortReason(signal));
 			// A running whisper.cpp cannot be stopped sooner: the next request starts a fresh process. A
 			// VAD request (a few milliseconds) is only dropped, so a live caller never kills a transcription.
@@ -199,10 +200,10 @@ export class WhisperChild implements SpeechDetector {
 		signal.addEventListener('abort', onAbort, {once: true});
 		try {
 			return await new Promise<ChildReply & {type: 'reply'; ok: true}>((resolve, reject) => {
-				this.#pending.set(id, {resolve: resolve as Pending['resolve'], reject, doing});
+				running.pending.set(id, {resolve: resolve as Pending['resolve'], reject, doing});
 				// With a callback a closed channel is reported here, never as an 'error' event nobody handles.
 				running.child.send({...message, id}, (error) => {
-					if (error !== null && this.#pending.delete(id)) {
+					if (error !== null && running.pending.delete(id)) {
 						reject(new TranscriptionError('crashed', `the transcription process could not be reached (${error.message}) while ${doing}`));
 					}
 				});
@@ -254,7 +255,7 @@ export class WhisperChild implements SpeechDetector {
 		const gone = new Promise<void>((resolve) => {
 			settleGone = resolve;
 		});
-		const running: Running = {child, ready, stderr, exited: false, gone};
+		const running: Running = {child, ready, stderr, exited: false, pending: new Map(), gone};
 		child.on('message', (reply: ChildReply) => {
 			if (reply.type === 'ready') {
 				this.variant = reply.variant;
@@ -262,8 +263,8 @@ export class WhisperChild implements SpeechDetector {
 			} else if (reply.type === 'fatal') {
 				settleReady.reject(new TranscriptionError('engine-missing', reply.message));
 			} else {
-				const pending = this.#pending.get(reply.id);
-				this.#pending.delete(reply.id);
+				const pending = running.pending.get(reply.id);
+				running.pending.delete(reply.id);
 				if (reply.ok) {
 					pending?.resolve(reply);
 				} else {
@@ -282,12 +283,8 @@ export class WhisperChild implements SpeechDetector {
 			if (this.#retiring === running) {
 				this.#retiring = undefined;
 			}
-			if (this.#running !== running) {
-				// Recycled, with nothing pending: what is pending now belongs to its successor.
-				return;
-			}
-			for (const [id, pending] of this.#pending) {
-				this.#pending.delete(id);
+			for (const [id, pending] of running.pending) {
+				running.pending.delete(id);
 				pending.reject(this.#exitError(exit, running, pending.doing));
 			}
 		};
